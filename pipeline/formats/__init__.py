@@ -1,0 +1,1 @@
+"""Readers for transcript file formats. Each returns normalised text plus parsed turns."""

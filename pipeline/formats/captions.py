@@ -1,0 +1,87 @@
+"""WebVTT and SRT captions: cues become speaker turns with start and end times.
+
+The captions are rendered as plain text, one ``[hh:mm:ss.mmm] Speaker: text`` line per turn
+(consecutive cues of one speaker joined), and that rendering is the transcript's normalised
+text, so offsets and quotes refer to it.
+"""
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+
+import srt
+import webvtt
+from webvtt.errors import MalformedFileError
+
+_NAMED = re.compile(r"^(?P<speaker>[^\W\d_][\w.'’\- ]{0,40}?):[ \t]+(?P<text>.*)$", re.DOTALL)
+
+
+class CaptionError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Rendered:
+    text: str
+    speakers: frozenset[str]
+    end_times: tuple[float, ...]
+
+
+def _seconds(stamp: str) -> float:
+    h, m, s = stamp.replace(",", ".").split(":")
+    return int(h) * 3600 + int(m) * 60 + float(s)
+
+
+def _stamp(seconds: float) -> str:
+    millis = int(round(seconds * 1000))
+    h, rest = divmod(millis, 3_600_000)
+    m, rest = divmod(rest, 60_000)
+    return f"{h:02d}:{m:02d}:{rest // 1000:02d}.{rest % 1000:03d}"
+
+
+def render(text: str, kind: str) -> Rendered:
+    """Render a caption file's text (already decoded and normalised) as speaker turns."""
+    header: list[str] = []
+    if kind == "srt":
+        try:
+            cues = [(sub.content, sub.start.total_seconds(), sub.end.total_seconds(), None)
+                    for sub in srt.parse(text)]
+        except srt.SRTParseError as exc:
+            line = text[:exc.actual_start].count("\n") + 1
+            raise CaptionError(f"malformed SRT near line {line}: expected a cue number, a "
+                               f"'00:00:01,000 --> 00:00:04,000' line and text") from exc
+    else:
+        try:
+            captions = webvtt.from_buffer(io.StringIO(text))
+        except MalformedFileError as exc:
+            raise CaptionError(f"malformed WebVTT file: {exc}") from exc
+        header = list(getattr(captions, "header_comments", []) or [])
+        cues = [(c.text, _seconds(c.start), _seconds(c.end), getattr(c, "voice", None))
+                for c in captions]
+    turns: list[list] = []  # [speaker, start, end, [texts]]
+    for content, start, end, speaker in cues:
+        body = " ".join(content.split())
+        if not speaker:
+            m = _NAMED.match(body)
+            if m and m["speaker"][0].isupper():
+                speaker, body = m["speaker"].strip(), m["text"]
+        if not body:
+            continue
+        if speaker is None and turns:
+            speaker = turns[-1][0]
+        if speaker is None:
+            raise CaptionError(f"cue at {_stamp(start)} has no speaker (no <v Name> tag or "
+                               f"'NAME: ' prefix) and no earlier cue to continue")
+        if turns and turns[-1][0] == speaker:
+            turns[-1][2] = end
+            turns[-1][3].append(body)
+        else:
+            turns.append([speaker, start, end, [body]])
+    if not turns:
+        raise CaptionError(f"the {kind.upper()} file has no captions")
+    lines = [line.strip() for block in header for line in block.split("\n")
+             if re.match(r"^\s*[A-Za-z ]+:", line)]
+    out = "\n".join(lines) + ("\n\n" if lines else "")
+    out += "\n\n".join(f"[{_stamp(t[1])}] {t[0]}: {' '.join(t[3])}" for t in turns) + "\n"
+    return Rendered(out, frozenset(t[0] for t in turns), tuple(t[2] for t in turns))

@@ -1,0 +1,174 @@
+"""Split normalised transcript text into a header and speaker turns.
+
+Recognised turn labels (design.md §3.2):
+- ``Name: text`` and ``[00:12:31] Name: text``; a turn may wrap over several lines;
+- Otter-style exports: a line ``Speaker Name  12:31`` followed by the turn's text.
+
+A ``Word:`` at the start of a line is only a speaker label if the label is known (an interviewer
+or participant label, or a name in the header) or is used at least twice; otherwise it is read
+as part of the previous turn and a warning says so.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from pipeline.errors import Problem, error, warning
+
+HEADER_KEYS = {
+    "id", "citation id", "date", "site", "district", "interviewers", "participants",
+    "location", "duration", "transcriber", "transcribed by", "notes", "phase", "recording",
+}
+_HEADER = re.compile(r"^(?P<key>[A-Za-z][A-Za-z ]{0,20}?)[ \t]*:[ \t]*(?P<value>.*)$")
+_OTTER = re.compile(r"^(?P<speaker>\S(?:.*\S)?)[ \t]{2,}(?P<ts>(?:\d{1,2}:)?\d{1,2}:\d{2})$")
+_STAMP = re.compile(r"^\[(?P<ts>(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?)\][ \t]*(?P<rest>.*)$")
+_LABEL = re.compile(r"^(?P<speaker>[^:\[\]]{1,60}?)[ \t]*:(?:[ \t]+(?P<text>.*))?$")
+_LABEL_WORD = re.compile(r"^[\w(][\w.'’()\-]*$")
+
+
+@dataclass
+class RawTurn:
+    speaker: str
+    line: int
+    start_char: int
+    end_char: int
+    start_time: float | None = None
+    end_time: float | None = None
+
+
+@dataclass
+class ParsedText:
+    header: dict[str, tuple[str, int]] = field(default_factory=dict)
+    turns: list[RawTurn] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def label_key(label: str) -> str:
+    """Compare speaker labels ignoring case and spacing ("INTERVIEWER" == "Interviewer")."""
+    return " ".join(label.split()).casefold()
+
+
+def parse_timestamp(ts: str) -> float:
+    """'12:31' -> 751.0; '1:02:15' -> 3735.0; '00:00:06,500' -> 6.5."""
+    parts = ts.replace(",", ".").split(":")
+    seconds = 0.0
+    for part in parts:
+        seconds = seconds * 60 + float(part)
+    return seconds
+
+
+def looks_like_label(text: str, max_words: int) -> bool:
+    words = text.split()
+    if not 1 <= len(words) <= max_words or not words[0][0].isupper():
+        return False
+    return all(_LABEL_WORD.match(w) and (w[0].isupper() or w[0].isdigit() or w[0] == "(")
+               for w in words)
+
+
+def header_names(header: dict[str, tuple[str, int]]) -> set[str]:
+    """Label keys for the people the header names (full names, first and last names)."""
+    names: set[str] = set()
+    for key in ("interviewers", "participants"):
+        value = header.get(key, ("", 0))[0]
+        for person in re.split(r"[;,]", value):
+            name = re.sub(r"\(.*?\)", "", person).strip()
+            if name:
+                names.add(label_key(name))
+                parts = name.split()
+                names.update(label_key(p) for p in (parts[0], parts[-1]))
+    return names
+
+
+def parse_turns(text: str, path: str, known_labels: set[str], max_label_words: int = 5
+                ) -> ParsedText:
+    """Parse a header block and speaker turns from normalised text."""
+    out = ParsedText()
+    lines = text.split("\n")
+    starts = [0]
+    for line in lines[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
+    body_from = _read_header(lines, out)
+    known = set(known_labels) | header_names(out.header)
+
+    candidates = {}  # line index -> (speaker, content column or None for otter, timestamp)
+    for i in range(body_from, len(lines)):
+        found = _match_label(lines[i], max_label_words)
+        if found:
+            candidates[i] = found
+    counts = Counter(label_key(c[0]) for c in candidates.values())
+
+    current: RawTurn | None = None
+    for i in range(body_from, len(lines)):
+        line = lines[i]
+        cand = candidates.get(i)
+        if cand is not None:
+            speaker, col, ts = cand
+            accepted = col is None or label_key(speaker) in known or counts[label_key(speaker)] > 1
+            if not accepted and current is not None:
+                out.problems.append(warning(
+                    path, i + 1, f"'{speaker}:' looks like a speaker label but is used only once "
+                    f"and is not a known speaker; read as part of the previous turn"))
+                cand = None
+        if cand is not None:
+            speaker, col, ts = cand
+            if current is not None:
+                out.turns.append(current)
+            pos = starts[i] + (len(line) if col is None else col)
+            current = RawTurn(speaker=" ".join(speaker.split()), line=i + 1, start_char=pos,
+                              end_char=pos, start_time=parse_timestamp(ts) if ts else None)
+            if col is not None and line[col:].strip():
+                current.end_char = starts[i] + len(line)
+            continue
+        if not line.strip():
+            continue
+        if current is None:
+            if not line.lstrip().startswith(("#", "[")):
+                out.problems.append(warning(
+                    path, i + 1, "text before the first speaker turn is ignored; turns should "
+                    "start with a label like 'Name: text'"))
+            continue
+        if current.end_char == current.start_char:  # first content line of this turn
+            current.start_char = starts[i] + (len(line) - len(line.lstrip()))
+        current.end_char = starts[i] + len(line)
+    if current is not None:
+        out.turns.append(current)
+    for turn, nxt in zip(out.turns, out.turns[1:]):
+        if turn.start_time is not None and nxt.start_time is not None:
+            turn.end_time = nxt.start_time
+    if not out.turns:
+        out.problems.append(error(path, body_from + 1 if body_from < len(lines) else 0,
+                                  "no speaker turns found; expected lines like 'Name: text', "
+                                  "'[00:12:31] Name: text' or an Otter-style 'Name  12:31' line"))
+    return out
+
+
+def _read_header(lines: list[str], out: ParsedText) -> int:
+    """Consume a leading block of 'Key: value' lines with known keys; return the body's start."""
+    i = 0
+    while i < len(lines) and not lines[i].strip():
+        i += 1
+    while i < len(lines):
+        m = _HEADER.match(lines[i].strip())
+        if not m or m["key"].strip().casefold() not in HEADER_KEYS:
+            break
+        out.header.setdefault(m["key"].strip().casefold(), (m["value"].strip(), i + 1))
+        i += 1
+    return i
+
+
+def _match_label(line: str, max_words: int) -> tuple[str, int | None, str | None] | None:
+    """(speaker, column where the turn's text starts or None for Otter, timestamp) or None."""
+    m = _OTTER.match(line)
+    if m and looks_like_label(m["speaker"], max_words):
+        return m["speaker"], None, m["ts"]
+    offset, ts, rest = 0, None, line
+    s = _STAMP.match(line)
+    if s:
+        ts, rest = s["ts"], s["rest"]
+        offset = s.start("rest")
+    m = _LABEL.match(rest)
+    if not m or not looks_like_label(m["speaker"], max_words):
+        return None
+    col = offset + (m.start("text") if m["text"] is not None else len(rest))
+    return m["speaker"], col, ts

@@ -1,0 +1,43 @@
+"""The stages of the pipeline and what each reads and writes: the single source of truth."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pipeline import ingest, segment
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    func: Callable[..., Any]
+    inputs: tuple[str, ...]
+    outputs: tuple[str, ...]
+    params: type
+    cached: bool = False  # per-transcript results cached by content hash
+    description: str = ""
+
+
+STAGES: tuple[Stage, ...] = (
+    Stage("ingest", ingest.run, ("corpus",),
+          ("transcripts", "turns", "participants", "sites"), ingest.IngestParams, cached=True,
+          description="parse and check transcripts, speakers and study metadata"),
+    Stage("segment", segment.run, ("transcripts", "turns", "participants"), ("segments",),
+          segment.SegmentParams, cached=True,
+          description="split participant turns into sentence-window segments"),
+)
+
+BY_NAME = {s.name: s for s in STAGES}
+
+
+def upstream(name: str) -> list[Stage]:
+    """The stage and every stage it depends on, in run order."""
+    producers = {out: s for s in STAGES for out in s.outputs}
+    needed, todo = set(), [BY_NAME[name]]
+    while todo:
+        stage = todo.pop()
+        if stage.name not in needed:
+            needed.add(stage.name)
+            todo.extend(producers[i] for i in stage.inputs if i in producers)
+    return [s for s in STAGES if s.name in needed]

@@ -1,0 +1,63 @@
+"""What the command line prints: problems, run summaries, status."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import click
+
+from pipeline.catalog import Catalog
+from pipeline.errors import Problem
+from pipeline.registry import STAGES
+from pipeline.runner import Runner, StageReport
+
+MAX_WARNINGS = 20
+
+
+def print_problems(problems: Iterable[Problem], err: bool = False) -> None:
+    for p in sorted(problems):
+        colour = "red" if p.is_error else "yellow"
+        click.echo(click.style(str(p), fg=colour), err=err)
+
+
+def _rows(rows: dict[str, int]) -> str:
+    return ", ".join(f"{n:,} {name}" for name, n in rows.items())
+
+
+def print_summary(reports: list[StageReport], catalog: Catalog, seconds: float,
+                  quiet: bool = False) -> None:
+    warnings = [w for r in reports for w in r.warnings]
+    if warnings and not quiet:
+        print_problems(warnings[:MAX_WARNINGS], err=True)
+        if len(warnings) > MAX_WARNINGS:
+            click.echo(f"... and {len(warnings) - MAX_WARNINGS} more warnings "
+                       f"(`qda validate` lists them all)", err=True)
+    for r in reports:
+        cache = ""
+        if r.cache_misses is not None:
+            cache = f"; {r.cache_misses} processed, {r.cache_hits} from cache"
+        timing = f"{r.seconds:6.1f}s" if r.status == "ran" else "   -   "
+        click.echo(f"  {r.name:<9} {r.status:<11} {timing}  {_rows(r.rows)}{cache}")
+    ran = sum(r.status == "ran" for r in reports)
+    click.echo(f"{ran} stage(s) ran, {len(reports) - ran} up to date, {len(warnings)} "
+               f"warning(s), {seconds:.1f}s. Outputs in {catalog.rel(catalog.outputs)}/ "
+               f"(provenance in run.json).")
+
+
+def status_lines(runner: Runner, catalog: Catalog) -> list[str]:
+    lines = []
+    for stage in STAGES:
+        try:
+            fp, _, inputs = runner.fingerprint(stage)
+        except FileNotFoundError as exc:
+            lines.append(f"{stage.name:<9} cannot check: {exc}")
+            continue
+        if any(h is None for h in inputs.values()):
+            state = "not run (inputs missing)"
+        elif runner.is_fresh(stage, fp):
+            state = "up to date"
+        else:
+            state = "out of date" if all(catalog.exists(o) for o in stage.outputs) else "not run"
+        rows = {o: (catalog.provenance(o) or {}).get("rows") for o in stage.outputs
+                if catalog.exists(o)}
+        lines.append(f"{stage.name:<9} {state:<12} {_rows(rows)}")
+    return lines

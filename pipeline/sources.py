@@ -1,0 +1,38 @@
+"""The raw corpus as handed to the ingest stage: study metadata and transcript files."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: str  # relative to the project root, POSIX separators
+    data: bytes
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Corpus:
+    study_bytes: bytes
+    sites_bytes: bytes
+    files: tuple[SourceFile, ...]
+    skipped: tuple[str, ...] = ()
+    study_path: str = "corpus/study.toml"
+    sites_path: str = "corpus/sites.csv"
+
+    @property
+    def study_hash(self) -> str:
+        """Hash of the study metadata: a transcript's parse depends on it."""
+        return hashlib.sha256(self.study_bytes + b"\0" + self.sites_bytes).hexdigest()[:16]
+
+    def fingerprint(self) -> str:
+        """Hash of everything in the corpus (names and contents)."""
+        manifest = [self.study_hash] + [[f.path, f.sha256] for f in self.files]
+        manifest.append(list(self.skipped))
+        return hashlib.sha256(json.dumps(manifest).encode()).hexdigest()
+
+
+def make_source(path: str, data: bytes) -> SourceFile:
+    return SourceFile(path, data, hashlib.sha256(data).hexdigest())

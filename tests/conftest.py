@@ -1,0 +1,90 @@
+"""Shared fixtures: a tiny designed project, and the shipped corpus run once per session."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+
+STUDY_TOML = """
+[study]
+name = "tiny test study"
+id_prefix = "O"
+
+[[phases]]
+id = "p2016"
+year = 2016
+start = 2016-05-02
+end = 2016-05-31
+
+[roles]
+vocabulary = ["Director", "Principal", "Teacher", "VicePrincipal", "MinistryStaff"]
+
+[speakers]
+interviewer_labels = ["Interviewer", "I", "Q", "Helen Marsh"]
+participant_labels = ["P", "R"]
+"""
+
+SITES_CSV = """code,name,kind,board_type
+O1,Alder District,district,public
+O2,Birch Catholic District,district,Catholic
+O3,Cypress District,district,public
+O4,Provincial policy case,policy,
+"""
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--slow", action="store_true", help="also run tests marked slow")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--slow"):
+        return
+    skip = pytest.mark.skip(reason="slow: run with --slow (make test-all)")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
+def write_project(root: Path, transcripts: dict[str, str | bytes],
+                  study: str = STUDY_TOML, sites: str = SITES_CSV) -> Path:
+    """A project folder with corpus/study.toml, corpus/sites.csv and the given transcripts."""
+    folder = root / "corpus" / "transcripts"
+    folder.mkdir(parents=True, exist_ok=True)
+    (root / "corpus" / "study.toml").write_text(study, encoding="utf-8")
+    (root / "corpus" / "sites.csv").write_text(sites, encoding="utf-8")
+    for name, content in transcripts.items():
+        data = content if isinstance(content, bytes) else content.encode("utf-8")
+        (folder / name).write_bytes(data)
+    return root
+
+
+@pytest.fixture
+def make_project(tmp_path: Path):
+    def make(transcripts: dict[str, str | bytes], **kwargs) -> Path:
+        return write_project(tmp_path / "project", transcripts, **kwargs)
+    return make
+
+
+@pytest.fixture(scope="session")
+def shipped_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the shipped corpus, analysed once for the whole session."""
+    from pipeline.catalog import Catalog
+    from pipeline.config import load_config
+    from pipeline.runner import Runner
+
+    root = tmp_path_factory.mktemp("shipped")
+    shutil.copytree(ROOT / "corpus", root / "corpus")
+    cfg = load_config(None)
+    Runner(Catalog(root, cfg["paths"]), cfg).run()
+    return root
+
+
+@pytest.fixture(scope="session")
+def shipped_catalog(shipped_project: Path):
+    from pipeline.catalog import Catalog
+    from pipeline.config import load_config
+    return Catalog(shipped_project, load_config(None)["paths"])
