@@ -133,7 +133,7 @@ def _speakers(cid: citation.CitationId, read, study: Study, doc: Doc,
                      "start_char": t.start_char, "end_char": t.end_char,
                      "start_time": t.start_time, "end_time": t.end_time,
                      "n_words": count_words(body)})
-    if not any(r["speaker_role"] == "participant" and r["n_words"] for r in rows):
+    if turns and not any(r["speaker_role"] == "participant" and r["n_words"] for r in rows):
         problems.append(error(path, 0, "no participant speech: every turn is by an interviewer "
                               "(labels: " + ", ".join(sorted({t.speaker for t in turns})) + ")"))
     doc["turns"] = rows

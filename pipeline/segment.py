@@ -55,8 +55,9 @@ def windows(sent_words: list[int], max_words: int) -> list[tuple[int, int]]:
     return out
 
 
-def _lemmas(span) -> str:
-    return " ".join(t.lemma_.lower() for t in span
+def _lemmas(span, table) -> str:
+    # Look up the lower-cased form: the lookup table misses capitalised words ("Teachers").
+    return " ".join(table.get(t.lower_, t.lower_) for t in span
                     if t.is_alpha and not t.is_stop and len(t) > 1
                     and t.lower_ not in NOISE)
 
@@ -64,6 +65,7 @@ def _lemmas(span) -> str:
 def segment_transcript(text: str, turns: list[dict], nlp, params: SegmentParams) -> list[dict]:
     """Segments for one transcript's participant turns (dicts with turn, start/end_char...)."""
     out = []
+    table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
     docs = nlp.pipe((text[t["start_char"]:t["end_char"]] for t in turns),
                     batch_size=params.batch_size)
     for t, doc in zip(turns, docs):
@@ -74,7 +76,7 @@ def segment_transcript(text: str, turns: list[dict], nlp, params: SegmentParams)
             out.append({"turn": t["turn"], "seg_in_turn": k,
                         "start_char": t["start_char"] + span.start_char,
                         "end_char": t["start_char"] + span.end_char,
-                        "n_words": sum(words[a:b]), "lemmas": _lemmas(span)})
+                        "n_words": sum(words[a:b]), "lemmas": _lemmas(span, table)})
     return out
 
 

@@ -1,0 +1,22 @@
+import pytest
+
+from pipeline.nlp import describe, fast_nlp, trained_nlp
+
+
+def test_fast_pipeline_sentences_and_lemmas() -> None:
+    nlp = fast_nlp("en")
+    assert nlp.pipe_names == ["sentencizer", "lemmatizer"]
+    doc = nlp("Principals were leading the work. It worked!")
+    assert [s.text for s in doc.sents] == ["Principals were leading the work.", "It worked!"]
+    assert doc[2].lemma_ == "lead"
+    assert fast_nlp("en") is nlp  # built once per process
+    assert "sentencizer" in describe(nlp)
+
+
+def test_trained_model_is_installed_and_finds_people() -> None:
+    try:
+        nlp = trained_nlp()
+    except OSError:
+        pytest.skip("trained English model not installed (pip install .[model])")
+    doc = nlp("Margaret Doyle visited Harbourview Public School in Port Kessel.")
+    assert "Margaret Doyle" in {e.text for e in doc.ents if e.label_ == "PERSON"}

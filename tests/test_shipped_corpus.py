@@ -1,0 +1,61 @@
+"""The shipped corpus is realistic and messy on purpose; pin what it must contain."""
+import re
+
+import pytest
+
+from pipeline.catalog import Catalog
+from pipeline.ingest import IngestParams, collect
+from tests.conftest import ROOT
+
+FILES = sorted((ROOT / "corpus" / "transcripts").iterdir())
+
+
+@pytest.fixture(scope="module")
+def transcripts(shipped_catalog):
+    return shipped_catalog.load("transcripts")
+
+
+def test_validates_without_errors_or_warnings() -> None:
+    _, docs, problems = collect(Catalog(ROOT, {}).read_corpus(), IngestParams())
+    assert [str(p) for p in problems] == []
+    assert len(docs) >= 33
+
+
+def test_every_site_has_three_interviews_and_several_roles(transcripts) -> None:
+    by_site = transcripts.groupby("site")
+    assert set(by_site.groups) == {f"O{i}" for i in range(1, 12)}
+    assert by_site.size().min() >= 3
+    assert by_site["role"].nunique().min() >= 2
+    roles = set(transcripts["role"])
+    assert {"Director", "Superintendent", "Principal", "Teacher", "Consultant", "Coordinator",
+            "MinistryStaff"} <= roles
+
+
+def test_lengths_and_dates(transcripts) -> None:
+    assert transcripts["n_words"].between(1200, 2600).all()
+    dates = transcripts["interview_date"].astype(str)
+    assert dates.str.startswith("2016-05-").all()
+
+
+@pytest.mark.parametrize("fmt, minimum", [("vtt", 2), ("srt", 1), ("docx", 2)])
+def test_formats_mixed(transcripts, fmt: str, minimum: int) -> None:
+    assert (transcripts["format"] == fmt).sum() >= minimum
+
+
+def test_otter_exports_and_raw_messiness() -> None:
+    raw = {p.name: p.read_bytes() for p in FILES}
+    otter = [n for n, b in raw.items() if n.endswith(".txt") and re.search(
+        rb"^[A-Z][^\n:]{1,40}  \d{1,2}:\d{2}\r?$", b, re.M) and not b.startswith(b"ID:")]
+    assert len(otter) >= 3
+    assert any(b.startswith(b"\xef\xbb\xbf") for b in raw.values())
+    assert sum(b"\r\n" in b for b in raw.values()) >= 2
+    text = b"".join(raw.values()).decode("utf-8", "replace")
+    for marker in ("[inaudible", "[crosstalk]", "[REDACTED]", "’", "“", "Page 3 of 7", "é"):
+        assert marker in text, marker
+    wrapped = [n for n, b in raw.items() if n.endswith(".txt") and max(
+        (len(line) for line in b.splitlines()), default=0) <= 85]
+    assert wrapped, "at least one transcript hard-wraps its turns"
+
+
+def test_two_interviewee_interviews(transcripts) -> None:
+    assert (transcripts["n_participants"] >= 2).sum() >= 2
