@@ -7,7 +7,7 @@ READY  := $(VENV)/.installed
 ARGS   ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install analyze validate status test test-all lint clean clean-all
+.PHONY: help install analyze validate status test test-all bench lint clean clean-all
 
 ## Create .venv and install the package, test tools and the English spaCy model
 install: $(READY)
@@ -37,6 +37,11 @@ test: $(READY)
 ## Run every test, including the slow ones
 test-all: $(READY)
 	$(PY) -m pytest --slow $(ARGS)
+
+## Benchmark: 222 generated interviews (~2M words); wall time and peak memory per stage
+bench: $(READY)
+	@test -f outputs/turns.parquet || $(PY) -m pipeline analyze -q
+	$(PY) -m pipeline.benchmark
 
 ## Lint the code
 lint: $(READY)

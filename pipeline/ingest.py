@@ -16,12 +16,12 @@ import pandas as pd
 
 from pipeline import citation
 from pipeline.errors import InputError, Problem, error, warning
-from pipeline.formats.turns import label_key
 from pipeline.ingest_tables import build_tables
+from pipeline.names import label_key, split_people
 from pipeline.progress import progress
 from pipeline.reader import read_transcript
 from pipeline.sources import Corpus
-from pipeline.speakers import assign_participants, interviewer_keys, split_people
+from pipeline.speakers import assign_participants, interviewer_keys
 from pipeline.study import Study, load_study
 from pipeline.textio import count_words
 

@@ -7,7 +7,8 @@ from pathlib import PurePosixPath
 from pipeline.errors import Problem, error, warning
 from pipeline.formats import captions
 from pipeline.formats.docx import DocxError, docx_text
-from pipeline.formats.turns import ParsedText, label_key, parse_turns
+from pipeline.formats.turns import ParsedText, parse_turns
+from pipeline.names import label_key
 from pipeline.textio import DecodeError, decode, normalise
 
 FORMATS = {".txt": "text", ".md": "text", ".vtt": "vtt", ".srt": "srt", ".docx": "docx"}

@@ -66,8 +66,9 @@ def segment_transcript(text: str, turns: list[dict], nlp, params: SegmentParams)
     """Segments for one transcript's participant turns (dicts with turn, start/end_char...)."""
     out = []
     table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+    # Lemmas come straight from the lookup table (on lower case), so the pipe is not run.
     docs = nlp.pipe((text[t["start_char"]:t["end_char"]] for t in turns),
-                    batch_size=params.batch_size)
+                    batch_size=params.batch_size, disable=["lemmatizer"])
     for t, doc in zip(turns, docs):
         sents = [s for s in doc.sents if any(not tok.is_punct and not tok.is_space for tok in s)]
         words = [sum(1 for tok in s if not tok.is_punct and not tok.is_space) for s in sents]
@@ -83,7 +84,8 @@ def segment_transcript(text: str, turns: list[dict], nlp, params: SegmentParams)
 def run(transcripts: pd.DataFrame, turns: pd.DataFrame, participants: pd.DataFrame, *,
         params: SegmentParams, cache: Cache = _no_cache) -> tuple[dict[str, pd.DataFrame], list]:
     nlp = fast_nlp(params.lang)
-    part_role = participants.set_index("participant_id")[["role", "role_subtype"]]
+    part_role = {p.participant_id: (p.role, p.role_subtype)
+                 for p in participants.itertuples(index=False)}
     by_doc = {cid: g for cid, g in turns.groupby("citation_id", sort=False)}
     key_base = f"{params.max_words}-{params.lang}-{spacy.__version__}"
     rows = []
@@ -103,28 +105,25 @@ def run(transcripts: pd.DataFrame, turns: pd.DataFrame, participants: pd.DataFra
     return {"segments": pd.DataFrame(rows, columns=cols)}, []
 
 
-def _describe(tr, doc_turns: pd.DataFrame, segs: list[dict], part_role: pd.DataFrame
-              ) -> list[dict]:
+def _describe(tr, doc_turns: pd.DataFrame, segs: list[dict], part_role: dict) -> list[dict]:
     """Attach IDs, speaker, role, locator and the preceding question to raw segments."""
-    info = doc_turns.set_index("turn")
-    question_by_turn, last_q = {}, None
+    info, last_q = {}, None
     for row in doc_turns.itertuples(index=False):
         if row.speaker_role == "interviewer" and row.n_words:
             last_q = row.text
-        question_by_turn[row.turn] = last_q
+        info[row.turn] = (row, last_q)
     out = []
     for s in segs:
-        turn = info.loc[s["turn"]]
-        role, subtype = part_role.loc[turn["participant_id"]]
+        turn, question = info[s["turn"]]
+        role, subtype = part_role[turn.participant_id]
         out.append({
             "segment_id": f"{tr.citation_id}:{s['turn']:04d}:{s['seg_in_turn']:03d}",
             "citation_id": tr.citation_id, "site": tr.site, "role": role,
-            "role_subtype": subtype, "participant_id": turn["participant_id"],
-            "speaker": turn["speaker"], **s,
+            "role_subtype": subtype, "participant_id": turn.participant_id,
+            "speaker": turn.speaker, **s,
             "text": tr.text[s["start_char"]:s["end_char"]],
-            "start_time": turn["start_time"], "end_time": turn["end_time"],
-            "locator": f"{tr.citation_id} ¶{s['turn']}",
-            "question": question_by_turn.get(s["turn"]),
+            "start_time": turn.start_time, "end_time": turn.end_time,
+            "locator": f"{tr.citation_id} ¶{s['turn']}", "question": question,
             "interview_date": tr.interview_date, "phase": tr.phase,
         })
     return out

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipeline.formats.turns import label_key
+from pipeline.names import label_key, name_keys, split_people
 
 
 @dataclass
@@ -14,16 +14,6 @@ class Participant:
     role: str
     role_subtype: str = ""
     speakers: list[str] = field(default_factory=list)
-
-
-def split_people(value: str) -> list[tuple[str, str]]:
-    """'Rosa Delgado (Teacher); Kevin Tran (Teacher)' -> [('Rosa Delgado', 'Teacher'), ...]."""
-    people = []
-    for part in re.split(r";", value) if ";" in value else re.split(r",(?![^()]*\))", value):
-        m = re.match(r"^\s*(?P<name>[^()]+?)\s*(?:\((?P<role>[^)]*)\))?\s*$", part)
-        if m and m["name"].strip():
-            people.append((m["name"].strip(), (m["role"] or "").strip()))
-    return people
 
 
 def match_role(text: str, vocabulary: tuple[str, ...]) -> tuple[str, str] | None:
@@ -41,15 +31,10 @@ def match_role(text: str, vocabulary: tuple[str, ...]) -> tuple[str, str] | None
     return None
 
 
-def _name_keys(name: str) -> set[str]:
-    parts = name.split()
-    return {label_key(name), label_key(parts[0]), label_key(parts[-1])} if parts else set()
-
-
 def interviewer_keys(study_labels: tuple[str, ...], header_interviewers: str) -> set[str]:
     keys = {label_key(label) for label in study_labels}
     for name, _ in split_people(header_interviewers):
-        keys |= _name_keys(name)
+        keys |= name_keys(name)
     return keys
 
 
@@ -59,7 +44,8 @@ def assign_participants(citation_id: str, speakers: list[str], declared: list[tu
     """Map each participant speaker label to a Participant; returns (by label key, notes).
 
     Declared people (header ``Participants:``) are matched by full, first or last name; a lone
-    declared participant takes the citation ID's role and also generic labels such as ``P``.
+    declared participant takes the citation ID's role and every other non-interviewer label
+    (``P``, ``R``, ``Coordinator``...), since one-to-one interviews label people loosely.
     Several declared people get the roles their header entries name. Undeclared speakers
     become participants with the interview's role.
     """
@@ -76,7 +62,7 @@ def assign_participants(citation_id: str, speakers: list[str], declared: list[tu
         key = label_key(label)
         if key in by_key:
             continue
-        match = next((p for p in people if key in _name_keys(p.name)), None)
+        match = next((p for p in people if key in name_keys(p.name)), None)
         if match is None and len(declared) == 1:
             match = people[0]
         if match is None:

@@ -35,12 +35,17 @@ class Decoded:
 
 def decode(data: bytes) -> Decoded:
     """Decode bytes to str, detecting BOMs and legacy encodings; refuse binary data."""
-    if not data.strip():
+    decoded = _decode(data)
+    if not decoded.text.strip():
         raise DecodeError("the file is empty")
+    return decoded
+
+
+def _decode(data: bytes) -> Decoded:
     for bom, enc in _BOMS:
         if data.startswith(bom):
             try:
-                return Decoded(data[len(bom):].decode(enc), enc + (" (BOM)"))
+                return Decoded(data[len(bom):].decode(enc), enc + " (BOM)")
             except UnicodeDecodeError as exc:
                 raise DecodeError(f"starts with a {enc} byte-order mark but is not valid "
                                   f"{enc} (byte {exc.start})") from exc
@@ -50,10 +55,14 @@ def decode(data: bytes) -> Decoded:
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError as exc:
         bad_at = exc.start
-    matches = list(charset_normalizer.from_bytes(data))
-    # Windows-1252 is what legacy English and French transcripts almost always are; prefer it
-    # when it is a plausible reading, otherwise take the detector's best guess.
-    best = next((m for m in matches if m.encoding == "cp1252"), matches[0] if matches else None)
+    # Windows-1252 is what legacy English and French transcripts almost always are: use it
+    # whenever the bytes are valid cp1252, otherwise take the detector's best guess.
+    try:
+        return Decoded(data.decode("cp1252"), "cp1252",
+                       note="not UTF-8; decoded as cp1252 and converted")
+    except UnicodeDecodeError:
+        pass
+    best = charset_normalizer.from_bytes(data).best()
     if best is None or best.encoding in ("utf_8", "ascii"):
         line = data[:bad_at].count(b"\n") + 1
         raise DecodeError(f"not valid UTF-8 (first bad byte on line {line}) and the encoding "
@@ -67,8 +76,8 @@ def normalise(text: str) -> str:
 
     Line numbers are preserved: every transformation keeps the number of newlines.
     """
-    text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "").replace("\f", "")
+    text = unicodedata.normalize("NFC", text)
     text = "\n".join(line.rstrip() for line in text.split("\n"))
     return _PAGE_MARKER.sub("", text)
 

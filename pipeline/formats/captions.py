@@ -8,12 +8,17 @@ from __future__ import annotations
 
 import io
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 import srt
 import webvtt
 from webvtt.errors import MalformedFileError
 
+from pipeline.formats.turns import HEADER_KEYS
+from pipeline.names import label_key
+
+_HEADER_LINE = re.compile(r"^\s*(?P<key>[A-Za-z ]+):")
 _NAMED = re.compile(r"^(?P<speaker>[^\W\d_][\w.'’\- ]{0,40}?):[ \t]+(?P<text>.*)$", re.DOTALL)
 
 
@@ -48,7 +53,7 @@ def render(text: str, kind: str) -> Rendered:
             cues = [(sub.content, sub.start.total_seconds(), sub.end.total_seconds(), None)
                     for sub in srt.parse(text)]
         except srt.SRTParseError as exc:
-            line = text[:exc.actual_start].count("\n") + 1
+            line = text[:exc.expected_start].count("\n") + 1
             raise CaptionError(f"malformed SRT near line {line}: expected a cue number, a "
                                f"'00:00:01,000 --> 00:00:04,000' line and text") from exc
     else:
@@ -59,13 +64,16 @@ def render(text: str, kind: str) -> Rendered:
         header = list(getattr(captions, "header_comments", []) or [])
         cues = [(c.text, _seconds(c.start), _seconds(c.end), getattr(c, "voice", None))
                 for c in captions]
+    named = [_NAMED.match(" ".join(c[0].split())) for c in cues]
+    counts = Counter(label_key(m["speaker"]) for m in named if m)
     turns: list[list] = []  # [speaker, start, end, [texts]]
-    for content, start, end, speaker in cues:
+    for (content, start, end, speaker), m in zip(cues, named):
         body = " ".join(content.split())
-        if not speaker:
-            m = _NAMED.match(body)
-            if m and m["speaker"][0].isupper():
-                speaker, body = m["speaker"].strip(), m["text"]
+        # 'NAME: text' starts a turn when written in capitals (the SRT habit), used more than
+        # once, or on the first cue; "The answer is simple: time" continues the turn.
+        if not speaker and m and (m["speaker"].isupper() or counts[label_key(m["speaker"])] > 1
+                                  or not turns):
+            speaker, body = m["speaker"].strip(), m["text"]
         if not body:
             continue
         if speaker is None and turns:
@@ -81,7 +89,7 @@ def render(text: str, kind: str) -> Rendered:
     if not turns:
         raise CaptionError(f"the {kind.upper()} file has no captions")
     lines = [line.strip() for block in header for line in block.split("\n")
-             if re.match(r"^\s*[A-Za-z ]+:", line)]
+             if (m := _HEADER_LINE.match(line)) and m["key"].strip().casefold() in HEADER_KEYS]
     out = "\n".join(lines) + ("\n\n" if lines else "")
     out += "\n\n".join(f"[{_stamp(t[1])}] {t[0]}: {' '.join(t[3])}" for t in turns) + "\n"
     return Rendered(out, frozenset(t[0] for t in turns), tuple(t[2] for t in turns))

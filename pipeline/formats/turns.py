@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from pipeline.errors import Problem, error, warning
+from pipeline.names import label_key, name_keys, split_people
 
 HEADER_KEYS = {
     "id", "citation id", "date", "site", "district", "interviewers", "participants",
@@ -44,11 +45,6 @@ class ParsedText:
     problems: list[Problem] = field(default_factory=list)
 
 
-def label_key(label: str) -> str:
-    """Compare speaker labels ignoring case and spacing ("INTERVIEWER" == "Interviewer")."""
-    return " ".join(label.split()).casefold()
-
-
 def parse_timestamp(ts: str) -> float:
     """'12:31' -> 751.0; '1:02:15' -> 3735.0; '00:00:06,500' -> 6.5."""
     parts = ts.replace(",", ".").split(":")
@@ -70,13 +66,8 @@ def header_names(header: dict[str, tuple[str, int]]) -> set[str]:
     """Label keys for the people the header names (full names, first and last names)."""
     names: set[str] = set()
     for key in ("interviewers", "participants"):
-        value = header.get(key, ("", 0))[0]
-        for person in re.split(r"[;,]", value):
-            name = re.sub(r"\(.*?\)", "", person).strip()
-            if name:
-                names.add(label_key(name))
-                parts = name.split()
-                names.update(label_key(p) for p in (parts[0], parts[-1]))
+        for name, _ in split_people(header.get(key, ("", 0))[0]):
+            names |= name_keys(name)
     return names
 
 
