@@ -48,13 +48,14 @@ def data_hash(df: pd.DataFrame) -> str:
 class JsonCache:
     """Per-item results keyed by content hash: a changed transcript is the only one redone."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, salt: str = ""):
         self.folder = folder
+        self.salt = salt  # e.g. the code version: new code never reuses old results
         self.hits = 0
         self.misses = 0
 
     def __call__(self, key: str, compute: Callable[[], Any]) -> Any:
-        name = hashlib.sha256(key.encode()).hexdigest()
+        name = hashlib.sha256(f"{self.salt}\0{key}".encode()).hexdigest()
         path = self.folder / name[:2] / f"{name}.json"
         if path.is_file():
             try:
@@ -145,5 +146,5 @@ class Catalog:
         atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
         return path
 
-    def cache(self, stage: str) -> JsonCache:
-        return JsonCache(self.outputs / ".cache" / stage)
+    def cache(self, stage: str, salt: str = "") -> JsonCache:
+        return JsonCache(self.outputs / ".cache" / stage, salt)

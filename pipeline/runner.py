@@ -103,7 +103,7 @@ class Runner:
             raise FileNotFoundError(f"stage {stage.name} needs {', '.join(missing)}; "
                                     f"run the earlier stages first (qda analyze)")
         args = [self.corpus if i == "corpus" else self.catalog.load(i) for i in stage.inputs]
-        cache = self.catalog.cache(stage.name) if stage.cached else None
+        cache = self.catalog.cache(stage.name, code_hash()) if stage.cached else None
         kwargs = {"params": stage_params(self.cfg, stage.name, stage.params)}
         if cache is not None:
             kwargs["cache"] = cache

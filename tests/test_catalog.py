@@ -87,3 +87,9 @@ def test_read_corpus_requires_study_metadata(tmp_path: Path) -> None:
 def test_load_missing_table_says_what_to_run(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="qda analyze"):
         Catalog(tmp_path, {}).load("segments")
+
+
+def test_json_cache_salt_separates_code_versions(tmp_path: Path) -> None:
+    JsonCache(tmp_path, "v1")("k", lambda: 1)
+    assert JsonCache(tmp_path, "v2")("k", lambda: 2) == 2
+    assert JsonCache(tmp_path, "v1")("k", lambda: 3) == 1
