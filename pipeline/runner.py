@@ -17,8 +17,8 @@ from pipeline import __version__
 from pipeline.catalog import Catalog
 from pipeline.config import stage_params
 from pipeline.errors import Problem
-from pipeline.registry import STAGES, Stage
-from pipeline.sources import Corpus
+from pipeline.registry import RAW_INPUTS, STAGES, Stage
+from pipeline.sources import CodebookInputs, Corpus
 
 PACKAGES = ("spacy", "spacy-lookups-data", "scikit-learn", "pandas", "pyarrow", "numpy")
 
@@ -61,19 +61,20 @@ class Runner:
         self.catalog = catalog
         self.cfg = cfg
         self.echo = echo
-        self._corpus: Corpus | None = None
+        self._raw: dict[str, Corpus | CodebookInputs] = {}
 
-    @property
-    def corpus(self) -> Corpus:
-        if self._corpus is None:
-            self._corpus = self.catalog.read_corpus()
-        return self._corpus
+    def raw(self, name: str) -> Corpus | CodebookInputs:
+        """Researcher-written inputs (corpus/, codebooks/), read once per run."""
+        if name not in self._raw:
+            read = {"corpus": self.catalog.read_corpus, "codebooks": self.catalog.read_codebooks}
+            self._raw[name] = read[name]()
+        return self._raw[name]
 
     def input_hashes(self, stage: Stage) -> dict[str, str | None]:
         hashes: dict[str, str | None] = {}
         for name in stage.inputs:
-            if name == "corpus":
-                hashes[name] = self.corpus.fingerprint()
+            if name in RAW_INPUTS:
+                hashes[name] = self.raw(name).fingerprint()
             else:
                 prov = self.catalog.provenance(name)
                 hashes[name] = prov.get("data_hash") if prov else None
@@ -102,7 +103,7 @@ class Runner:
         if missing:
             raise FileNotFoundError(f"stage {stage.name} needs {', '.join(missing)}; "
                                     f"run the earlier stages first (qda analyze)")
-        args = [self.corpus if i == "corpus" else self.catalog.load(i) for i in stage.inputs]
+        args = [self.raw(i) if i in RAW_INPUTS else self.catalog.load(i) for i in stage.inputs]
         cache = self.catalog.cache(stage.name, code_hash()) if stage.cached else None
         kwargs = {"params": stage_params(self.cfg, stage.name, stage.params)}
         if cache is not None:

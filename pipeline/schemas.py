@@ -68,6 +68,23 @@ SCHEMAS: dict[str, dict[str, tuple[pa.DataType, str]]] = {
 }
 
 
+SCHEMAS["codings"] = {
+    "segment_id": (S, "segment coded"),
+    "code_id": (S, "code from the codebook"),
+    "source": (S, "auto:pattern, auto:similarity, auto:model or human:<coder>"),
+    "coder": (S, "coder name, or 'auto'"),
+    "score": (F, "strength: 1.0 for human codes; match, similarity or probability otherwise"),
+    "evidence": (S, "matched terms, shared terms, or where the human coding came from"),
+}
+SCHEMAS["human_codings"] = {
+    "citation_id": (S, "interview"),
+    "start_char": (INT, "span start in the normalised transcript"),
+    "end_char": (INT, "span end (exclusive)"),
+    "code_id": (S, "code"),
+    "coder": (S, "who coded it"),
+}
+
+
 class SchemaError(ValueError):
     pass
 

@@ -14,12 +14,8 @@ from typing import Any
 import pandas as pd
 import spacy
 
-from pipeline.nlp import fast_nlp
+from pipeline.nlp import content_lemmas, fast_nlp
 from pipeline.progress import progress
-
-# Transcription markers and fillers carry no meaning for comparison.
-NOISE = frozenset("inaudible crosstalk redacted laughs laughter pause um uh erm mm hm mhm "
-                  "yeah okay".split())
 
 Cache = Callable[[str, Callable[[], Any]], Any]
 
@@ -55,18 +51,11 @@ def windows(sent_words: list[int], max_words: int) -> list[tuple[int, int]]:
     return out
 
 
-def _lemmas(span, table) -> str:
-    # Look up the lower-cased form: the lookup table misses capitalised words ("Teachers").
-    return " ".join(table.get(t.lower_, t.lower_) for t in span
-                    if t.is_alpha and not t.is_stop and len(t) > 1
-                    and t.lower_ not in NOISE)
-
-
 def segment_transcript(text: str, turns: list[dict], nlp, params: SegmentParams) -> list[dict]:
     """Segments for one transcript's participant turns (dicts with turn, start/end_char...)."""
     out = []
-    table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
-    # Lemmas come straight from the lookup table (on lower case), so the pipe is not run.
+    lookup = nlp.get_pipe("lemmatizer").lookup
+    # Only content words need lemmas, so they are looked up here and the pipe is not run.
     docs = nlp.pipe((text[t["start_char"]:t["end_char"]] for t in turns),
                     batch_size=params.batch_size, disable=["lemmatizer"])
     for t, doc in zip(turns, docs):
@@ -77,7 +66,7 @@ def segment_transcript(text: str, turns: list[dict], nlp, params: SegmentParams)
             out.append({"turn": t["turn"], "seg_in_turn": k,
                         "start_char": t["start_char"] + span.start_char,
                         "end_char": t["start_char"] + span.end_char,
-                        "n_words": sum(words[a:b]), "lemmas": _lemmas(span, table)})
+                        "n_words": sum(words[a:b]), "lemmas": content_lemmas(span, lookup)})
     return out
 
 

@@ -36,3 +36,15 @@ class Corpus:
 
 def make_source(path: str, data: bytes) -> SourceFile:
     return SourceFile(path, data, hashlib.sha256(data).hexdigest())
+
+
+@dataclass(frozen=True)
+class CodebookInputs:
+    """What researchers wrote under codebooks/: codebook YAML files and human codings."""
+    codebook_files: tuple[tuple[str, str], ...]  # (path, text)
+    coding_files: tuple[SourceFile, ...] = ()
+
+    def fingerprint(self) -> str:
+        manifest = [[p, hashlib.sha256(t.encode()).hexdigest()] for p, t in self.codebook_files]
+        manifest += [[f.path, f.sha256] for f in self.coding_files]
+        return hashlib.sha256(json.dumps(manifest).encode()).hexdigest()

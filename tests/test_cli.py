@@ -6,7 +6,7 @@ from click.testing import CliRunner
 from pipeline.cli import cli
 from tests.test_ingest import GOOD, seeded_files
 
-COMMANDS = ["analyze", "ingest", "segment", "validate", "status"]
+COMMANDS = ["analyze", "ingest", "segment", "code", "validate", "status"]
 
 
 @pytest.mark.parametrize("args", [[]] + [[c] for c in COMMANDS])
@@ -49,10 +49,10 @@ def test_analyze_then_status(make_project) -> None:
     root = make_project({"O1_Principal#1_5.14.txt": GOOD})
     first = CliRunner().invoke(cli, ["analyze", "-p", str(root)])
     assert first.exit_code == 0, first.output
-    assert "2 stage(s) ran, 0 up to date" in first.output
+    assert "3 stage(s) ran, 0 up to date" in first.output
     assert "1 transcripts" in first.output and "2 segments" in first.output
     second = CliRunner().invoke(cli, ["analyze", "-p", str(root), "-q"])
-    assert "0 stage(s) ran, 2 up to date" in second.output
+    assert "0 stage(s) ran, 3 up to date" in second.output
     status = CliRunner().invoke(cli, ["status", "-p", str(root)])
     assert "ingest    up to date" in status.output
     assert "segment   up to date" in status.output

@@ -9,6 +9,7 @@ def test_fast_pipeline_sentences_and_lemmas() -> None:
     doc = nlp("Principals were leading the work. It worked!")
     assert [s.text for s in doc.sents] == ["Principals were leading the work.", "It worked!"]
     assert doc[2].lemma_ == "lead"
+    assert doc[0].lemma_ == "principal"  # capitalised words are looked up in lower case
     assert fast_nlp("en") is nlp  # built once per process
     assert "sentencizer" in describe(nlp)
 
