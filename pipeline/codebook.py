@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.errors import Problem, error
-from pipeline.yamlio import LINE, LINES, YamlError, load
+from pipeline.yamlio import LINE, LINES, YamlError, load, strip
 
 CODE_KEYS = {"id", "label", "parent", "definition", "include", "exclude", "examples",
              "keywords", "patterns", "exclude_keywords", "color", "codable", "memo"}
@@ -136,9 +136,7 @@ def _patterns(value: Any, path: str, where: str, line: int, problems: list[Probl
 
     out = []
     for i, pattern in enumerate(value or [], 1):
-        clean = [{k: v for k, v in tok.items() if k not in (LINE, LINES)}
-                 if isinstance(tok, dict) else tok for tok in pattern] \
-            if isinstance(pattern, list) else pattern
+        clean = strip(pattern)
         try:
             if not isinstance(clean, list) or not clean:
                 raise MatchPatternError(i, {0: ["a pattern is a non-empty list of tokens"]})

@@ -80,6 +80,7 @@ def pattern_rows(matches: pd.DataFrame, min_terms: int) -> pd.DataFrame:
 
 
 def human_rows(human: pd.DataFrame) -> pd.DataFrame:
+    human = human[human["code_id"] != ""]  # "reviewed, nothing applies" is not a coding
     out = human.assign(source="human:" + human["coder"], score=1.0, evidence="human coding")
     return out[CODING_COLUMNS]
 
@@ -99,7 +100,8 @@ def model_rows(segments: pd.DataFrame, X, labels: pd.DataFrame, params: CodePara
     seg_ids = segments["segment_id"].to_numpy()
     proposed = pd.DataFrame({"segment_id": seg_ids[new[i]], "code_id": [codes[k] for k in j],
                              "source": "auto:model", "coder": "auto",
-                             "score": probs[i, j].round(4), "evidence": "trained on human codings"})
+                             "score": probs[i, j].round(4),
+                             "evidence": "trained on human codings"})
     return proposed[CODING_COLUMNS], cv
 
 

@@ -1,8 +1,9 @@
 """Human codings: read CSV files (and REFI-QDA projects), check them, and map spans to segments.
 
 A CSV row names an interview (`citation_id`), a span (`start_char`/`end_char` into the
-normalised transcript, or the `quote` itself), a `code_id` and the `coder`. Human codes are
-authoritative: the automatic coder never overwrites them.
+normalised transcript, or the `quote` itself), a `code_id` and the `coder`. An empty `code_id`
+records that the coder read the span and found no code applies (it counts for agreement).
+Human codes are authoritative: the automatic coder never overwrites them.
 """
 from __future__ import annotations
 
@@ -61,7 +62,7 @@ def _row_span(row: dict, line: int, path: str, texts: dict[str, str], code_ids: 
     bad = len(problems)
     if cid not in texts:
         problems.append(error(path, line, f"unknown citation_id {cid!r}"))
-    if code not in code_ids:
+    if code and code not in code_ids:
         problems.append(error(path, line, f"unknown code_id {code!r} (not in the codebook)"))
     if not coder:
         problems.append(error(path, line, "empty coder"))
@@ -85,8 +86,9 @@ def _row_span(row: dict, line: int, path: str, texts: dict[str, str], code_ids: 
     elif row.get("quote"):
         starts, length = _find_quote(text, row["quote"])
         if len(starts) != 1:
-            how = "not found" if not starts else f"found {len(starts)} times; give start_char"
-            problems.append(error(path, line, f"quote {how} in {cid}"))
+            how = "not found" if not starts else f"found {len(starts)} times"
+            hint = "" if not starts else "; give start_char and end_char"
+            problems.append(error(path, line, f"quote {how} in {cid}{hint}"))
             return None
         start, end = starts[0], starts[0] + length
     else:

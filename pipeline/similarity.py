@@ -46,11 +46,11 @@ def score_matrix(seg_matrix: sparse.csr_matrix, vectorizer: TfidfVectorizer, inc
 def evidence(seg_matrix: sparse.csr_matrix, vectorizer: TfidfVectorizer, include: list[str],
              pairs: list[tuple[int, int]], top: int = 3) -> list[str]:
     """For each (segment row, code column): the shared terms that weigh most in the score."""
-    inc = vectorizer.transform(include).tocsc()
+    inc = vectorizer.transform(include).tocsr()
     names = vectorizer.get_feature_names_out()
     out = []
     for i, j in pairs:
-        contrib = seg_matrix[i].multiply(inc[:, j].T).tocoo()
+        contrib = seg_matrix[i].multiply(inc[j]).tocoo()
         order = np.argsort(-contrib.data)[:top]
         out.append("; ".join(names[contrib.col[k]] for k in order))
     return out

@@ -1,0 +1,46 @@
+import numpy as np
+import pandas as pd
+
+from pipeline.codebook import load_codebook
+from pipeline.nlp import fast_nlp
+from pipeline.similarity import (code_profiles, lemmatise, make_vectorizer, score_matrix,
+                                 similarity_codings, top_codes)
+
+BOOK = """
+codes:
+  - id: funding
+    definition: Money and budgets for the project, and what happens when the grant ends.
+    exclude: General complaints about teacher salaries.
+  - id: testing
+    definition: Provincial standardized testing and test scores.
+"""
+SEGS = pd.DataFrame({"segment_id": ["a", "b", "c"], "text": [
+    "The grant ends in June and the budget for the project is gone.",
+    "Our test scores on the provincial testing went down.",
+    "Teacher salaries are a general complaint.",
+]})
+
+
+def test_segments_score_highest_on_their_code() -> None:
+    nlp = fast_nlp("en")
+    book = load_codebook([("b.yml", BOOK)])
+    lemmas = lemmatise(SEGS["text"].tolist(), nlp)
+    assert lemmas[1] == "test score provincial test go"
+    vec = make_vectorizer(min_df=1)
+    X = vec.fit_transform(lemmas)
+    ids, include, exclude = code_profiles(book, nlp)
+    scores = score_matrix(X, vec, include, exclude, exclude_weight=0.0)
+    assert ids == ["funding", "testing"]
+    assert scores[0].argmax() == 0 and scores[1].argmax() == 1
+    penalised = score_matrix(X, vec, include, exclude, exclude_weight=1.0)
+    assert penalised[2, 0] < scores[2, 0]  # the do-not-use-when text counts against it
+    out = similarity_codings(SEGS, X, vec, book, nlp, threshold=0.1, max_codes=1,
+                             exclude_weight=0.5)
+    assert out[["segment_id", "code_id"]].values.tolist() == [["a", "funding"],
+                                                             ["b", "testing"]]
+    assert "grant" in out.loc[0, "evidence"] or "budget" in out.loc[0, "evidence"]
+
+
+def test_top_codes_threshold_and_limit() -> None:
+    scores = np.array([[0.5, 0.3, 0.1], [0.05, 0.02, 0.01], [0.2, 0.2, 0.4]])
+    assert top_codes(scores, 0.15, 2) == [(0, 0), (0, 1), (2, 2), (2, 0)]
