@@ -3,8 +3,14 @@ import pandas as pd
 
 from pipeline.codebook import load_codebook
 from pipeline.nlp import fast_nlp
-from pipeline.similarity import (code_profiles, lemmatise, make_vectorizer, score_matrix,
-                                 similarity_codings, top_codes)
+from pipeline.similarity import (
+    code_profiles,
+    lemmatise,
+    make_vectorizer,
+    score_matrix,
+    similarity_codings,
+    top_codes,
+)
 
 BOOK = """
 codes:
