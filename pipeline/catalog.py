@@ -158,5 +158,10 @@ class Catalog:
         atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
         return path
 
+    def write_csv(self, name: str, df: pd.DataFrame) -> Path:
+        path = self.outputs / name
+        atomic_write(path, lambda tmp: df.to_csv(tmp, index=False))
+        return path
+
     def cache(self, stage: str, salt: str = "") -> JsonCache:
         return JsonCache(self.outputs / ".cache" / stage, salt)

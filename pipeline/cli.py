@@ -11,12 +11,16 @@ import click
 
 from pipeline import __version__
 from pipeline.catalog import Catalog
+from pipeline.codebook import build_codebook
+from pipeline.coding import CodeParams, load_inputs
 from pipeline.config import load_config, stage_params
 from pipeline.errors import InputError, PipelineError, Problem
+from pipeline.human_codings import spans_to_segments
 from pipeline.ingest import IngestParams, collect
 from pipeline.registry import BY_NAME, STAGES, upstream
-from pipeline.report import print_problems, print_summary, status_lines
+from pipeline.report import print_problems, print_summary, status_lines, tree_lines
 from pipeline.runner import Runner
+from pipeline.tuning import sweep
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 99}
 
@@ -135,6 +139,77 @@ def status(catalog: Catalog, cfg: dict, quiet: bool) -> None:
     """
     for line in status_lines(Runner(catalog, cfg), catalog):
         click.echo(line)
+
+
+@cli.group(context_settings=CONTEXT)
+def codebook() -> None:
+    """Show or check the codebooks in codebooks/*.yml."""
+
+
+@codebook.command("check")
+@project_options
+def codebook_check(catalog: Catalog, cfg: dict, quiet: bool) -> None:
+    """Validate every codebook; list each problem with file, code and line (exit 1 on errors).
+
+    \b
+    Example:
+      qda codebook check
+    """
+    inputs = catalog.read_codebooks()
+    book, problems = build_codebook(list(inputs.codebook_files))
+    print_problems(problems)
+    click.echo(f"{len(inputs.codebook_files)} codebook file(s), {len(book.codes)} code(s) "
+               f"({len(book.codable)} codable): {len(problems)} problem(s).")
+    if any(p.is_error for p in problems):
+        sys.exit(1)
+
+
+@codebook.command("show")
+@click.option("--details", "-d", is_flag=True, help="Also print definitions and keywords.")
+@project_options
+def codebook_show(catalog: Catalog, cfg: dict, quiet: bool, details: bool) -> None:
+    """Print the code tree.
+
+    \b
+    Example:
+      qda codebook show -d
+    """
+    book, problems = build_codebook(list(catalog.read_codebooks().codebook_files))
+    for line in tree_lines(book, details):
+        click.echo(line)
+    if problems:
+        click.echo(f"({len(problems)} problem(s): run `qda codebook check`)", err=True)
+
+
+@cli.command("tune-coding")
+@project_options
+def tune_coding(catalog: Catalog, cfg: dict, quiet: bool) -> None:
+    """Measure automatic coding against the human codings over a grid of thresholds.
+
+    Writes outputs/coding_tuning.csv, best setting first (by pooled Cohen's kappa), and says
+    how the current [code] settings compare. Run `qda analyze` first.
+
+    \b
+    Example:
+      qda tune-coding
+    """
+    params = stage_params(cfg, "code", CodeParams)
+    book, spans, _ = load_inputs(catalog.load("transcripts"), catalog.read_codebooks())
+    segments = catalog.load("segments")
+    human = spans_to_segments(spans, segments, params.span_min_overlap)
+    if human.empty:
+        raise click.ClickException("no human codings in codebooks/codings/: nothing to tune on")
+    table = sweep(segments, book, human, params)
+    path = catalog.write_csv("coding_tuning.csv", table)
+    click.echo(table.head(10).to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    mine = table[(table.pattern_min_terms == params.pattern_min_terms)
+                 & (table.similarity_threshold == params.similarity_threshold)
+                 & (table.similarity_max_codes == params.similarity_max_codes)
+                 & (table.exclude_weight == params.exclude_weight)]
+    if len(mine):
+        click.echo(f"current settings rank {mine.index[0] + 1} of {len(table)} "
+                   f"(pooled kappa {mine.iloc[0].pooled_kappa:.3f}).")
+    click.echo(f"Full table: {catalog.rel(path)}")
 
 
 def main() -> None:

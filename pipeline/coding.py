@@ -20,6 +20,7 @@ from pipeline.coding_eval import agreement, indicator
 from pipeline.coding_model import cross_validated, propose, trainable
 from pipeline.errors import InputError, Problem, warning
 from pipeline.human_codings import read_csv_codings, spans_to_segments
+from pipeline.human_qdpx import read_qdpx_codings
 from pipeline.keywords import match_segments
 from pipeline.nlp import fast_nlp
 from pipeline.similarity import make_vectorizer, similarity_codings
@@ -54,7 +55,6 @@ def load_inputs(transcripts: pd.DataFrame, inputs: CodebookInputs
         if src.path.lower().endswith(".csv"):
             spans, found = read_csv_codings(src, texts, set(book.ids))
         else:
-            from pipeline.human_qdpx import read_qdpx_codings
             spans, found = read_qdpx_codings(src, texts, book)
         frames.append(spans)
         problems += found

@@ -56,7 +56,11 @@ class RefiError(ValueError):
 
 def code_guid(code: Code) -> str:
     """The code's REFI GUID: the one it came with, or a stable uuid5 of its id."""
-    return code.guid or str(uuid.uuid5(GUID_NAMESPACE, code.id))
+    return code.guid or _derived_guid(code.id)
+
+
+def _derived_guid(code_id: str) -> str:
+    return str(uuid.uuid5(GUID_NAMESPACE, code_id))
 
 
 def stable_guid(kind: str, key: str) -> str:
@@ -77,9 +81,14 @@ def xml_text(value: str) -> str:
 
 
 def to_bytes(root: ET.Element, ns: str) -> bytes:
-    """Serialise with one default namespace, indented, so diffs of exports stay readable."""
+    """Serialise a tree of unqualified tags as one default namespace, indented for diffs.
+
+    The namespace goes in as a plain ``xmlns`` attribute: ElementTree's `default_namespace`
+    rejects unqualified attributes, and `register_namespace` would change global state.
+    """
+    root.attrib = {"xmlns": ns, **root.attrib}
     ET.indent(root, space="  ")
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True, default_namespace=ns)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
 def slug(name: str) -> str:
@@ -138,7 +147,7 @@ def parse_description(text: str) -> dict[str, Any]:
 # ---------------------------------------------------------------------------- writing
 
 
-def add_codes(parent: ET.Element, book: Codebook, ns: str) -> None:
+def add_codes(parent: ET.Element, book: Codebook) -> None:
     """Append ``<Codes>`` with the book's tree (nested by `parent`, siblings in book order)."""
     if not book.codes:
         raise ValueError("REFI-QDA needs at least one code in a codebook")
@@ -150,15 +159,15 @@ def add_codes(parent: ET.Element, book: Codebook, ns: str) -> None:
     guids = Counter(guid_key(code_guid(c)) for c in book.codes)
     if guids.most_common(1)[0][1] > 1:
         raise ValueError(f"codes share a GUID: {guids.most_common(1)[0][0]}")
-    codes_el = ET.SubElement(parent, f"{{{ns}}}Codes")
-    written = _add_children(codes_el, None, children, ns)
+    codes_el = ET.SubElement(parent, "Codes")
+    written = _add_children(codes_el, None, children)
     if written != len(book.codes):
         # Codes on a parent cycle are never reached from a root; refuse rather than drop them.
         raise ValueError("codebook has a parent cycle; run `qda codebook check`")
 
 
-def _add_children(el: ET.Element, parent: str | None, children: dict[str | None, list[Code]],
-                  ns: str) -> int:
+def _add_children(el: ET.Element, parent: str | None,
+                  children: dict[str | None, list[Code]]) -> int:
     written = 0
     for code in children.get(parent, []):
         if code.color is not None and not _RGB.match(code.color):
@@ -167,16 +176,16 @@ def _add_children(el: ET.Element, parent: str | None, children: dict[str | None,
                  "isCodable": "true" if code.codable else "false"}
         if code.color:
             attrs["color"] = code.color
-        code_el = ET.SubElement(el, f"{{{ns}}}Code", attrs)
-        ET.SubElement(code_el, f"{{{ns}}}Description").text = xml_text(describe(code))
-        written += 1 + _add_children(code_el, code.id, children, ns)
+        code_el = ET.SubElement(el, "Code", attrs)
+        ET.SubElement(code_el, "Description").text = xml_text(describe(code))
+        written += 1 + _add_children(code_el, code.id, children)
     return written
 
 
 def export_qdc(book: Codebook) -> bytes:
     """The codebook as a REFI-QDA .qdc document (validates against Codebook.xsd)."""
-    root = ET.Element(f"{{{CODEBOOK_NS}}}CodeBook", {"origin": ORIGIN})
-    add_codes(root, book, CODEBOOK_NS)
+    root = ET.Element("CodeBook", {"origin": ORIGIN})
+    add_codes(root, book)
     # No <Sets>: an empty one is invalid (Set has minOccurs 1), and we have no code sets.
     return to_bytes(root, CODEBOOK_NS)
 
@@ -186,13 +195,15 @@ def export_qdc(book: Codebook) -> bytes:
 
 # Why an element we skip matters, for the list of losses an importer must report (spec §7).
 _WHY = {
-    "Set": "sets of codes or sources", "Note": "notes (memos)",
+    "Set": "sets of codes or sources", "Note": "memos",
     "NoteRef": "references to notes", "Link": "links between objects",
     "Graph": "graphs (network views)", "PictureSource": "picture sources",
     "PDFSource": "PDF sources", "AudioSource": "audio sources", "VideoSource": "video sources",
-    "Description": "descriptions", "Coding": "codings of a whole source (no selection)",
+    "Description": "descriptions", "Coding": "codings of a whole source, without a selection",
     "CodeRef": "codes attached to cases", "SelectionRef": "selections attached to cases",
     "PlainTextSelection": "selections without codings",
+    "TextSource": "text sources without plain text in the archive, with their codings",
+    "SourceRef": "links from cases to sources that were not imported",
 }
 # Containers whose own presence means nothing; only what they hold is counted.
 _WRAPPERS = {"Users", "CodeBook", "Codes", "Variables", "Cases", "Sources", "Notes", "Links",
@@ -286,7 +297,7 @@ def read_codes(codes_el: ET.Element, reader: RefiReader) -> tuple[list[Code], di
     codes = []
     for f, code_id in zip(found, ids):
         # Keep the GUID only when it says more than our own derivation from the id would.
-        guid = "" if guid_key(f.guid) == guid_key(code_guid(Code(code_id, "", ""))) else f.guid
+        guid = "" if guid_key(f.guid) == _derived_guid(code_id) else f.guid
         codes.append(Code(
             id=code_id, label=f.name, definition=f.fields["definition"],
             parent=by_key[f.parent] if f.parent else None, include=f.fields["include"],

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 import click
 
 from pipeline.catalog import Catalog
+from pipeline.codebook import Codebook
 from pipeline.errors import Problem
 from pipeline.registry import STAGES
 from pipeline.runner import Runner, StageReport
@@ -41,6 +42,24 @@ def print_summary(reports: list[StageReport], catalog: Catalog, seconds: float,
     click.echo(f"{ran} stage(s) ran, {len(reports) - ran} up to date, {len(warnings)} "
                f"warning(s), {seconds:.1f}s. Outputs in {catalog.rel(catalog.outputs)}/ "
                f"(provenance in run.json).")
+
+
+def tree_lines(book: Codebook, details: bool = False) -> list[str]:
+    """The codebook as an indented tree: id, label, and (optionally) definition and keywords."""
+    lines: list[str] = []
+
+    def walk(parent: str | None, depth: int) -> None:
+        for code in book.children(parent):
+            mark = "" if code.codable else " [family]"
+            lines.append(f"{'  ' * depth}{code.id}  {code.label}{mark}")
+            if details:
+                pad = "  " * (depth + 2)
+                lines.append(f"{pad}{code.definition}")
+                if code.keywords:
+                    lines.append(f"{pad}keywords: {', '.join(code.keywords)}")
+            walk(code.id, depth + 1)
+    walk(None, 0)
+    return lines
 
 
 def status_lines(runner: Runner, catalog: Catalog) -> list[str]:
