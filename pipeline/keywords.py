@@ -50,7 +50,9 @@ def match_segments(segments: pd.DataFrame, book: Codebook, nlp: Language,
     phrases, tokens, labels = build_matchers(book, nlp)
     rows = []
     active = [m for m in (phrases, tokens) if len(m)]  # spaCy warns on an empty matcher
-    docs = nlp.pipe(segments["text"].tolist(), batch_size=batch_size, disable=["sentencizer"])
+    # Line breaks (hard-wrapped transcripts) would split phrases into separate tokens.
+    texts = [" ".join(t.split()) for t in segments["text"]]
+    docs = nlp.pipe(texts, batch_size=batch_size, disable=["sentencizer"])
     for seg_id, doc in zip(segments["segment_id"], docs):
         found: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         for match_id, _, _ in [m for matcher in active for m in matcher(doc)]:
