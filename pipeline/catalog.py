@@ -85,7 +85,11 @@ class Catalog:
         return path
 
     def rel(self, path: Path) -> str:
-        return path.resolve().relative_to(self.root).as_posix()
+        """A path for messages: relative to the project when inside it."""
+        resolved = path.resolve()
+        if resolved.is_relative_to(self.root):
+            return resolved.relative_to(self.root).as_posix()
+        return str(path)
 
     # ---- corpus -------------------------------------------------------------------------
     def read_corpus(self) -> Corpus:

@@ -10,13 +10,17 @@ from pathlib import Path
 import click
 
 from pipeline import __version__
-from pipeline.catalog import Catalog
-from pipeline.codebook import build_codebook
+from pipeline.catalog import Catalog, atomic_write
+from pipeline.codebook import CodebookError, build_codebook, load_codebook
+from pipeline.codebook_yaml import to_yaml
 from pipeline.coding import CodeParams, load_inputs
 from pipeline.config import load_config, stage_params
 from pipeline.errors import InputError, PipelineError, Problem
 from pipeline.human_codings import spans_to_segments
 from pipeline.ingest import IngestParams, collect
+from pipeline.refi_build import build_project, checked_qdc, checked_qdpx
+from pipeline.refi_codebook import import_qdc
+from pipeline.refi_project import import_qdpx
 from pipeline.registry import BY_NAME, STAGES, upstream
 from pipeline.report import print_problems, print_summary, status_lines, tree_lines
 from pipeline.runner import Runner
@@ -48,6 +52,9 @@ def project_options(func: Callable) -> Callable:
             raise click.ClickException(
                 f"{sum(p.is_error for p in exc.problems)} error(s) in the input; nothing was "
                 f"written. Fix them and run again (`qda validate` lists them).") from None
+        except CodebookError as exc:
+            print_problems(exc.problems, err=True)
+            raise click.ClickException("the codebook has errors (see above)") from None
         except (PipelineError, FileNotFoundError, ValueError) as exc:
             raise click.ClickException(str(exc)) from None
     return wrapper
@@ -181,6 +188,98 @@ def codebook_show(catalog: Catalog, cfg: dict, quiet: bool, details: bool) -> No
         click.echo(f"({len(problems)} problem(s): run `qda codebook check`)", err=True)
 
 
+@cli.group(context_settings=CONTEXT)
+def refi() -> None:
+    """Exchange codebooks (.qdc) and projects (.qdpx) with NVivo, ATLAS.ti, MAXQDA (REFI-QDA)."""
+
+
+@refi.command("export-codebook")
+@click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
+              help="Where to write (default: outputs/codebook.qdc).")
+@project_options
+def refi_export_codebook(catalog: Catalog, cfg: dict, quiet: bool, output: Path | None
+                         ) -> None:
+    """Write the codebook as a REFI-QDA .qdc file, validated against the schema.
+
+    \b
+    Example:
+      qda refi export-codebook -o lfm.qdc
+    """
+    book = load_codebook(list(catalog.read_codebooks().codebook_files))
+    path = write_bytes(catalog, output, "codebook.qdc", checked_qdc(book))
+    click.echo(f"{len(book.codes)} codes written to {path} (valid against Codebook.xsd).")
+
+
+@refi.command("export-project")
+@click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
+              help="Where to write (default: outputs/project.qdpx).")
+@click.option("--auto/--no-auto", default=False, show_default=True,
+              help="Also include automatic codings (coders auto-pattern, auto-similarity...).")
+@project_options
+def refi_export_project(catalog: Catalog, cfg: dict, quiet: bool, output: Path | None,
+                        auto: bool) -> None:
+    """Write transcripts, sites (as cases), codebook and codings as a REFI-QDA .qdpx project.
+
+    Run `qda analyze` first. Human codings keep their exact spans; automatic ones cover
+    their segments.
+
+    \b
+    Example:
+      qda refi export-project --auto -o study.qdpx
+    """
+    book = load_codebook(list(catalog.read_codebooks().codebook_files))
+    auto_rows = None
+    if auto:
+        codings = catalog.load("codings")
+        segs = catalog.load("segments")[["segment_id", "start_char", "end_char"]]
+        auto_rows = codings[codings["source"].str.startswith("auto:")].merge(segs,
+                                                                            on="segment_id")
+    project = build_project(book.name, book, catalog.load("transcripts"),
+                            catalog.load("sites"), catalog.load("human_codings"), auto_rows)
+    path = write_bytes(catalog, output, "project.qdpx", checked_qdpx(project))
+    click.echo(f"{len(project.sources)} sources, {len(project.codings)} codings, "
+               f"{len(project.cases)} cases written to {path} (valid against the schema).")
+
+
+@refi.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
+              help="Codebook YAML to write (default: codebooks/<file name>.yml).")
+@project_options
+def refi_import(catalog: Catalog, cfg: dict, quiet: bool, file: Path, output: Path | None
+                ) -> None:
+    """Import a .qdc codebook or a .qdpx project's codebook as codebooks/<name>.yml.
+
+    Existing files are never overwritten. A .qdpx whose sources are this corpus's transcripts
+    (named by citation ID) is also copied to codebooks/codings/, so its codings count as
+    human codings on the next `qda analyze`.
+
+    \b
+    Example:
+      qda refi import coded_in_nvivo.qdpx
+    """
+    data = file.read_bytes()
+    losses: list[str] = []
+    if file.suffix.lower() == ".qdpx":
+        project, losses = import_qdpx(data, file.name)
+        book = project.codebook
+    else:
+        book = import_qdc(data, file.name, losses)
+    target = output or catalog.codebooks_dir / f"{file.stem}.yml"
+    note = f"Imported from {file.name} by qda {__version__}; edit freely."
+    write_new(target, to_yaml(book, note).encode())
+    click.echo(f"{len(book.codes)} codes written to {catalog.rel(target)}.")
+    for loss in losses:
+        click.echo(f"  not carried over: {loss}")
+    if file.suffix.lower() == ".qdpx":
+        names = set(catalog.load("transcripts")["citation_id"]) if catalog.exists(
+            "transcripts") else set()
+        if project.sources and {s.name for s in project.sources} <= names:
+            copy = catalog.codebooks_dir / "codings" / file.name
+            write_new(copy, data)
+            click.echo(f"{len(project.codings)} codings: copied to {catalog.rel(copy)}.")
+
+
 @cli.command("tune-coding")
 @project_options
 def tune_coding(catalog: Catalog, cfg: dict, quiet: bool) -> None:
@@ -210,6 +309,20 @@ def tune_coding(catalog: Catalog, cfg: dict, quiet: bool) -> None:
         click.echo(f"current settings rank {mine.index[0] + 1} of {len(table)} "
                    f"(pooled kappa {mine.iloc[0].pooled_kappa:.3f}).")
     click.echo(f"Full table: {catalog.rel(path)}")
+
+
+def write_bytes(catalog: Catalog, output: Path | None, default: str, data: bytes) -> str:
+    path = output if output is not None else catalog.outputs / default
+    atomic_write(path, lambda tmp: tmp.write_bytes(data))
+    return str(path)
+
+
+def write_new(path: Path, data: bytes) -> None:
+    """Write a file a researcher will own; never replace an existing one."""
+    if path.exists():
+        raise click.ClickException(f"{path} already exists; choose another name with -o "
+                                   f"(researcher-written files are never overwritten)")
+    atomic_write(path, lambda tmp: tmp.write_bytes(data))
 
 
 def main() -> None:
