@@ -26,6 +26,8 @@ def cross_validated(X: sparse.csr_matrix, labels: pd.DataFrame, groups: np.ndarr
     """Out-of-fold predictions (boolean) for `codes`; folds never split an interview, so the
     model is always tested on interviews it has not seen."""
     n_splits = min(folds, len(np.unique(groups)))
+    if n_splits < 2:  # one interview: nothing to hold out
+        return pd.DataFrame(index=labels.index)
     out = pd.DataFrame(False, index=labels.index, columns=codes)
     for train, test in GroupKFold(n_splits=n_splits).split(X, groups=groups):
         for code in codes:

@@ -6,6 +6,8 @@ from click.testing import CliRunner
 from pipeline.cli import cli
 from tests.test_ingest import GOOD, seeded_files
 
+GOOD_TRANSCRIPT = GOOD
+
 COMMANDS = ["analyze", "ingest", "segment", "code", "validate", "status"]
 
 
@@ -73,3 +75,41 @@ def test_status_before_any_run(tmp_path: Path, make_project) -> None:
     assert result.exit_code == 0
     assert "ingest    not run" in result.output
     assert "segment   not run (inputs missing)" in result.output
+
+
+def test_codebook_check_and_show(make_project) -> None:
+    from tests.test_codebook import GOOD
+    root = make_project({"O1_Principal#1_5.14.txt": GOOD_TRANSCRIPT})
+    (root / "codebooks").mkdir()
+    (root / "codebooks" / "t.yml").write_text(GOOD)
+    ok = CliRunner().invoke(cli, ["codebook", "check", "-p", str(root)])
+    assert ok.exit_code == 0 and "3 code(s) (2 codable): 0 problem(s)" in ok.output
+    shown = CliRunner().invoke(cli, ["codebook", "show", "-p", str(root), "-d"])
+    assert shown.output.splitlines()[:4] == ["family  A family [family]",
+                                             "    Groups the others.", "  funding  Funding",
+                                             "      Money for the project and what happens "
+                                             "when it ends."]
+    (root / "codebooks" / "t.yml").write_text(GOOD.replace("color: \"#aa0000\"", "colour: x"))
+    bad = CliRunner().invoke(cli, ["codebook", "check", "-p", str(root)])
+    assert bad.exit_code == 1
+    assert "codebooks/t.yml:24: error: code funding: unknown key 'colour'" in bad.output
+
+
+def test_refi_export_and_import_never_overwrite(make_project) -> None:
+    from tests.test_codebook import GOOD
+    root = make_project({"O1_Principal#1_5.14.txt": GOOD_TRANSCRIPT})
+    (root / "codebooks").mkdir()
+    (root / "codebooks" / "t.yml").write_text(GOOD)
+    assert CliRunner().invoke(cli, ["analyze", "-p", str(root), "-q"]).exit_code == 0
+    qdc = CliRunner().invoke(cli, ["refi", "export-codebook", "-p", str(root)])
+    assert qdc.exit_code == 0 and "valid against Codebook.xsd" in qdc.output
+    qdpx = CliRunner().invoke(cli, ["refi", "export-project", "-p", str(root), "--auto"])
+    assert qdpx.exit_code == 0, qdpx.output
+    imported = CliRunner().invoke(cli, ["refi", "import", "-p", str(root),
+                                        str(root / "outputs" / "project.qdpx")])
+    assert imported.exit_code == 0, imported.output
+    assert (root / "codebooks" / "project.yml").is_file()
+    assert (root / "codebooks" / "codings" / "project.qdpx").is_file()
+    again = CliRunner().invoke(cli, ["refi", "import", "-p", str(root),
+                                     str(root / "outputs" / "project.qdpx")])
+    assert again.exit_code == 1 and "never overwritten" in again.output
