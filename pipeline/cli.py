@@ -22,9 +22,15 @@ from pipeline.refi_build import build_project, checked_qdc, checked_qdpx
 from pipeline.refi_codebook import import_qdc
 from pipeline.refi_project import import_qdpx
 from pipeline.registry import BY_NAME, STAGES, upstream
-from pipeline.report import print_problems, print_summary, status_lines, tree_lines
+from pipeline.report import (
+    coding_quality_markdown,
+    print_problems,
+    print_summary,
+    status_lines,
+    tree_lines,
+)
 from pipeline.runner import Runner
-from pipeline.tuning import sweep
+from pipeline.tuning import sweep, sweep_model
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 99}
 
@@ -280,6 +286,25 @@ def refi_import(catalog: Catalog, cfg: dict, quiet: bool, file: Path, output: Pa
             click.echo(f"{len(project.codings)} codings: copied to {catalog.rel(copy)}.")
 
 
+@cli.command("coding-report")
+@project_options
+def coding_report(catalog: Catalog, cfg: dict, quiet: bool) -> None:
+    """How far automatic coding agrees with the human codings, per code.
+
+    Writes outputs/coding_quality.md: precision, recall and Cohen's kappa of keywords plus
+    similarity, the cross-validated kappa of the supervised model, and the coders' own kappa.
+
+    \b
+    Example:
+      qda coding-report
+    """
+    text = coding_quality_markdown(catalog.load("coding_agreement"))
+    path = catalog.outputs / "coding_quality.md"
+    atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    click.echo(text)
+    click.echo(f"Written to {catalog.rel(path)}")
+
+
 @cli.command("tune-coding")
 @project_options
 def tune_coding(catalog: Catalog, cfg: dict, quiet: bool) -> None:
@@ -300,7 +325,14 @@ def tune_coding(catalog: Catalog, cfg: dict, quiet: bool) -> None:
         raise click.ClickException("no human codings in codebooks/codings/: nothing to tune on")
     table = sweep(segments, book, human, params)
     path = catalog.write_csv("coding_tuning.csv", table)
-    click.echo(table.head(10).to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    fmt = {"index": False, "float_format": lambda v: f"{v:.3f}"}
+    click.echo("Keywords and similarity (auto:pattern + auto:similarity):")
+    click.echo(table.head(10).to_string(**fmt))
+    models = sweep_model(segments, book, human, params)
+    model_path = catalog.write_csv("coding_tuning_model.csv", models)
+    click.echo("\nSupervised model, cross-validated by interview (auto:model):")
+    click.echo(models.head(5).to_string(**fmt))
+    click.echo(f"Model table: {catalog.rel(model_path)}")
     mine = table[(table.pattern_min_terms == params.pattern_min_terms)
                  & (table.similarity_threshold == params.similarity_threshold)
                  & (table.similarity_max_codes == params.similarity_max_codes)

@@ -33,13 +33,13 @@ CODING_COLUMNS = ["segment_id", "code_id", "source", "coder", "score", "evidence
 class CodeParams:
     pattern_min_terms: int = 1
     similarity_threshold: float = 0.15
-    similarity_max_codes: int = 2
-    exclude_weight: float = 0.5
+    similarity_max_codes: int = 1
+    exclude_weight: float = 0.0
     min_df: int = 2
     span_min_overlap: float = 0.5
     model_min_examples: int = 8
-    model_threshold: float = 0.5
-    model_c: float = 1.0
+    model_threshold: float = 0.2
+    model_c: float = 10.0
     model_folds: int = 5
     seed: int = 0
     lang: str = "en"

@@ -14,6 +14,7 @@ import pandas as pd
 from pipeline.codebook import Codebook
 from pipeline.coding import CodeParams, pattern_rows
 from pipeline.coding_eval import POOLED, agreement, indicator
+from pipeline.coding_model import cross_validated, trainable
 from pipeline.keywords import match_segments
 from pipeline.nlp import fast_nlp
 from pipeline.similarity import code_profiles, make_vectorizer, score_matrix, top_codes
@@ -66,3 +67,28 @@ def best_params(table: pd.DataFrame, params: CodeParams) -> CodeParams:
                    similarity_threshold=float(best.similarity_threshold),
                    similarity_max_codes=int(best.similarity_max_codes),
                    exclude_weight=float(best.exclude_weight))
+
+
+MODEL_GRID = {"model_c": (1.0, 10.0, 100.0), "model_threshold": (0.2, 0.3, 0.4, 0.5)}
+
+
+def sweep_model(segments: pd.DataFrame, book: Codebook, human: pd.DataFrame,
+                params: CodeParams, grid: dict[str, tuple] = MODEL_GRID) -> pd.DataFrame:
+    """Cross-validated agreement of the supervised coder for each (C, threshold)."""
+    seg_ids = sorted(human["segment_id"].unique())
+    labels = indicator(human, seg_ids, [c.id for c in book.codable]).astype(int)
+    codes = trainable(labels, params.model_min_examples)
+    vec = make_vectorizer(params.min_df)
+    X = vec.fit_transform(segments["lemmas"])
+    pos = {s: i for i, s in enumerate(segments["segment_id"])}
+    rows_l = [pos[s] for s in labels.index]
+    groups = segments["citation_id"].to_numpy()[rows_l]
+    rows = []
+    for c, thr in itertools.product(grid["model_c"], grid["model_threshold"]):
+        cv = cross_validated(X[rows_l], labels, groups, codes, params.model_folds, c,
+                             params.seed, thr)
+        pooled = agreement(labels[codes].astype(bool), cv).set_index("code_id").loc[POOLED]
+        rows.append({"model_c": c, "model_threshold": thr, "codes_trained": len(codes),
+                     "pooled_kappa": pooled.kappa, "pooled_precision": pooled.precision,
+                     "pooled_recall": pooled.recall, "pooled_f1": pooled.f1})
+    return pd.DataFrame(rows).sort_values("pooled_kappa", ascending=False).reset_index(drop=True)

@@ -78,6 +78,7 @@ def shipped_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     root = tmp_path_factory.mktemp("shipped")
     shutil.copytree(ROOT / "corpus", root / "corpus")
+    shutil.copytree(ROOT / "codebooks", root / "codebooks")
     cfg = load_config(None)
     Runner(Catalog(root, cfg["paths"]), cfg).run()
     return root
