@@ -8,10 +8,12 @@ from tests.test_ingest import GOOD, seeded_files
 
 GOOD_TRANSCRIPT = GOOD
 
-COMMANDS = ["analyze", "ingest", "segment", "code", "validate", "status"]
+COMMANDS = [[name] for name in cli.commands] + [
+    ["codebook", sub] for sub in cli.commands["codebook"].commands] + [
+    ["refi", sub] for sub in cli.commands["refi"].commands]
 
 
-@pytest.mark.parametrize("args", [[]] + [[c] for c in COMMANDS])
+@pytest.mark.parametrize("args", [[]] + COMMANDS)
 @pytest.mark.parametrize("flag", ["-h", "--help"])
 def test_help_everywhere(args: list[str], flag: str) -> None:
     result = CliRunner().invoke(cli, args + [flag])

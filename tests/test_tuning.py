@@ -29,3 +29,18 @@ def test_sweep_ranks_settings_by_pooled_kappa() -> None:
     assert patterns_only.iloc[0].pooled_precision == 1.0
     best = best_params(table, CodeParams())
     assert best.similarity_threshold == table.iloc[0].similarity_threshold
+
+
+def test_model_sweep_is_cross_validated_by_interview() -> None:
+    from pipeline.tuning import sweep_model
+    n = 16
+    segs = pd.DataFrame({"segment_id": [f"s{i:02d}" for i in range(n)],
+                         "citation_id": [f"d{i % 8}" for i in range(n)],
+                         "lemmas": ["grant money end"] * 8 + ["eqao test score"] * 8})
+    human = pd.DataFrame({"segment_id": segs["segment_id"],
+                          "code_id": ["funding"] * 8 + ["testing"] * 8, "coder": "ana"})
+    table = sweep_model(segs, load_codebook([("b.yml", BOOK)]), human,
+                        CodeParams(min_df=1, model_min_examples=2, model_folds=4),
+                        {"model_c": (10.0,), "model_threshold": (0.5,)})
+    assert table.iloc[0].codes_trained == 2
+    assert table.iloc[0].pooled_kappa == 1.0
