@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 from pipeline.errors import InputError, error
 from pipeline.reader import FORMATS
 from pipeline.schemas import to_arrow
-from pipeline.sources import CodebookInputs, Corpus, make_source
+from pipeline.sources import CodebookInputs, Corpus, DecisionsInput, make_source
 
 PROVENANCE_KEY = b"qda.provenance"
 RESERVED_YAML = {"decisions"}  # YAML files in codebooks/ that are not codebooks
@@ -124,6 +124,11 @@ class Catalog:
                    for p in sorted((folder / "codings").glob("*"))
                    if p.suffix.lower() in (".csv", ".qdpx")]
         return CodebookInputs(tuple(books), tuple(codings))
+
+    def read_decisions(self) -> DecisionsInput:
+        path = self.codebooks_dir / "decisions.yml"
+        text = path.read_text(encoding="utf-8-sig") if path.is_file() else ""
+        return DecisionsInput(self.rel(path), text)
 
     # ---- tables -------------------------------------------------------------------------
     def table_path(self, name: str) -> Path:

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from pipeline import coding, ingest, segment
+from pipeline import coding, compare, ingest, represent, segment
 
 
 @dataclass(frozen=True)
@@ -29,10 +29,17 @@ STAGES: tuple[Stage, ...] = (
     Stage("code", coding.run, ("transcripts", "segments", "codebooks"),
           ("codings", "human_codings", "coding_agreement"), coding.CodeParams,
           description="apply the codebook: keywords, similarity, human codings, model"),
+    Stage("represent", represent.run, ("segments",), ("segment_vectors",),
+          represent.RepresentParams, description="segment vectors (TF-IDF + LSA)"),
+    Stage("compare", compare.run,
+          ("transcripts", "segments", "segment_vectors", "codings", "decisions"),
+          ("categories", "segment_categories", "saturation", "decision_log"),
+          compare.CompareParams,
+          description="constant comparison: categories within and across sites, saturation"),
 )
 
 # Inputs read from researcher-written folders rather than from earlier stages.
-RAW_INPUTS = ("corpus", "codebooks")
+RAW_INPUTS = ("corpus", "codebooks", "decisions")
 
 BY_NAME = {s.name: s for s in STAGES}
 

@@ -18,7 +18,7 @@ from pipeline.catalog import Catalog
 from pipeline.config import stage_params
 from pipeline.errors import Problem
 from pipeline.registry import RAW_INPUTS, STAGES, Stage
-from pipeline.sources import CodebookInputs, Corpus
+from pipeline.sources import CodebookInputs, Corpus, DecisionsInput
 
 PACKAGES = ("spacy", "spacy-lookups-data", "scikit-learn", "pandas", "pyarrow", "numpy")
 
@@ -61,12 +61,13 @@ class Runner:
         self.catalog = catalog
         self.cfg = cfg
         self.echo = echo
-        self._raw: dict[str, Corpus | CodebookInputs] = {}
+        self._raw: dict[str, Corpus | CodebookInputs | DecisionsInput] = {}
 
-    def raw(self, name: str) -> Corpus | CodebookInputs:
+    def raw(self, name: str) -> Corpus | CodebookInputs | DecisionsInput:
         """Researcher-written inputs (corpus/, codebooks/), read once per run."""
         if name not in self._raw:
-            read = {"corpus": self.catalog.read_corpus, "codebooks": self.catalog.read_codebooks}
+            read = {"corpus": self.catalog.read_corpus, "codebooks": self.catalog.read_codebooks,
+                    "decisions": self.catalog.read_decisions}
             self._raw[name] = read[name]()
         return self._raw[name]
 

@@ -85,6 +85,34 @@ SCHEMAS["human_codings"] = {
 }
 
 
+SCHEMAS["categories"] = {
+    "category_id": (S, "stable key: <site>-<hash> for site categories, X-<hash> across sites"),
+    "level": (S, "site or cross-site"),
+    "site": (S, "site code; null for cross-site categories"),
+    "parent_id": (S, "for a site category, the cross-site category it belongs to"),
+    "label": (S, "researcher's label if decided, else from distinctive terms"),
+    "n_segments": (INT, "segments in the category"),
+    "n_participants": (INT, "participants who voiced it"),
+    "n_sites": (INT, "sites where it was voiced"),
+    "first_citation_id": (S, "interview where it first appeared (conduct order)"),
+    "status": (S, "accepted, minor, rejected or promoted"),
+}
+SCHEMAS["segment_categories"] = {
+    "segment_id": (S, "segment"),
+    "category_id": (S, "site category"),
+    "cross_category_id": (S, "cross-site category"),
+    "similarity": (F, "cosine to the site category's centroid"),
+}
+SCHEMAS["saturation"] = {
+    "scope": (S, "overall, or a site code"),
+    "order": (INT, "interview's place in conduct order within the scope"),
+    "citation_id": (S, "interview"),
+    "site": (S, "site code"),
+    "new_categories": (INT, "categories that first appeared in this interview"),
+    "cumulative_categories": (INT, "categories so far"),
+}
+
+
 class SchemaError(ValueError):
     pass
 

@@ -48,3 +48,13 @@ class CodebookInputs:
         manifest = [[p, hashlib.sha256(t.encode()).hexdigest()] for p, t in self.codebook_files]
         manifest += [[f.path, f.sha256] for f in self.coding_files]
         return hashlib.sha256(json.dumps(manifest).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class DecisionsInput:
+    """codebooks/decisions.yml: what the team decided about emerging categories."""
+    path: str
+    text: str = ""
+
+    def fingerprint(self) -> str:
+        return hashlib.sha256(self.text.encode()).hexdigest()

@@ -1,0 +1,97 @@
+"""represent: segment vectors for comparison, built once per change of segments or parameters.
+
+The default is LSA: TF-IDF over content lemmas, reduced with TruncatedSVD and L2-normalised, so
+a dot product is a cosine. Other representations (e.g. sentence embeddings) plug in through
+`REPRESENTATIONS` without touching the comparison algorithm, which only sees unit vectors.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+import pandas as pd
+from sklearn.decomposition import TruncatedSVD
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
+
+
+@dataclass(frozen=True)
+class RepresentParams:
+    method: str = "lsa"
+    n_components: int = 30
+    min_df: int = 2
+    max_df: float = 0.5
+    seed: int = 0
+
+
+class Representation(Protocol):
+    name: str
+
+    def fit_transform(self, texts: Sequence[str]) -> np.ndarray:
+        """One L2-normalised row per text."""
+
+
+class LsaRepresentation:
+    name = "lsa"
+
+    def __init__(self, params: RepresentParams):
+        self.params = params
+
+    def fit_transform(self, texts: Sequence[str]) -> np.ndarray:
+        p = self.params
+        n = len(texts)
+        tfidf = TfidfVectorizer(token_pattern=r"\S+", lowercase=False, sublinear_tf=True,
+                                min_df=min(p.min_df, max(1, n - 1)),
+                                max_df=p.max_df if n > 20 else 1.0)
+        X = tfidf.fit_transform(texts)
+        k = min(p.n_components, X.shape[1] - 1, n - 1)
+        if k < 2:  # too little text to reduce; plain TF-IDF is the best we can do
+            return normalize(X.toarray()).astype(np.float32)
+        svd = TruncatedSVD(n_components=k, random_state=p.seed, algorithm="randomized",
+                           n_iter=7)
+        return normalize(svd.fit_transform(X)).astype(np.float32)
+
+
+class TfidfRepresentation(LsaRepresentation):
+    """TF-IDF without reduction: a baseline, and the fallback for tiny corpora."""
+    name = "tfidf"
+
+    def fit_transform(self, texts: Sequence[str]) -> np.ndarray:
+        p = self.params
+        tfidf = TfidfVectorizer(token_pattern=r"\S+", lowercase=False, sublinear_tf=True,
+                                min_df=min(p.min_df, max(1, len(texts) - 1)))
+        return normalize(tfidf.fit_transform(texts).toarray()).astype(np.float32)
+
+
+REPRESENTATIONS: dict[str, Callable[[RepresentParams], Representation]] = {
+    "lsa": LsaRepresentation,
+    "tfidf": TfidfRepresentation,
+}
+
+
+def make_representation(params: RepresentParams) -> Representation:
+    try:
+        return REPRESENTATIONS[params.method](params)
+    except KeyError:
+        raise ValueError(f"[represent] method {params.method!r} is unknown; choose one of "
+                         f"{', '.join(REPRESENTATIONS)}") from None
+
+
+def vectors_frame(segment_ids: Sequence[str], matrix: np.ndarray) -> pd.DataFrame:
+    return pd.DataFrame({"segment_id": list(segment_ids), "vector": list(matrix)})
+
+
+def matrix_of(vectors: pd.DataFrame) -> np.ndarray:
+    if vectors.empty:
+        return np.zeros((0, 0), dtype=np.float32)
+    return np.vstack(vectors["vector"].to_numpy()).astype(np.float32)
+
+
+def run(segments: pd.DataFrame, *, params: RepresentParams
+        ) -> tuple[dict[str, pd.DataFrame], list]:
+    rep = make_representation(params)
+    matrix = rep.fit_transform(segments["lemmas"].tolist()) if len(segments) else \
+        np.zeros((0, 0), dtype=np.float32)
+    return {"segment_vectors": vectors_frame(segments["segment_id"], matrix)}, []
