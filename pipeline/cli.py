@@ -14,6 +14,9 @@ from pipeline.catalog import Catalog, atomic_write
 from pipeline.codebook import CodebookError, build_codebook, load_codebook
 from pipeline.codebook_yaml import to_yaml
 from pipeline.coding import CodeParams, load_inputs
+from pipeline.compare import CompareParams
+from pipeline.compare_eval import best_setting, evaluate, primary_codes
+from pipeline.compare_eval import sweep as compare_sweep
 from pipeline.config import load_config, stage_params
 from pipeline.errors import InputError, PipelineError, Problem
 from pipeline.human_codings import spans_to_segments
@@ -24,11 +27,13 @@ from pipeline.refi_project import import_qdpx
 from pipeline.registry import BY_NAME, STAGES, upstream
 from pipeline.report import (
     coding_quality_markdown,
+    evaluation_lines,
     print_problems,
     print_summary,
     status_lines,
     tree_lines,
 )
+from pipeline.represent import RepresentParams
 from pipeline.runner import Runner
 from pipeline.tuning import sweep, sweep_model
 
@@ -303,6 +308,52 @@ def coding_report(catalog: Catalog, cfg: dict, quiet: bool) -> None:
     atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     click.echo(text)
     click.echo(f"Written to {catalog.rel(path)}")
+
+
+@cli.command("evaluate-compare")
+@click.option("--tune", is_flag=True, help="Also sweep n_components, join and merge "
+              "thresholds (outputs/compare_tuning.csv).")
+@project_options
+def evaluate_compare(catalog: Catalog, cfg: dict, quiet: bool, tune: bool) -> None:
+    """Measure the emerging categories against the human codings, beside baselines.
+
+    Recovery of the themes the human coders saw (adjusted Rand index and NMI, one theme per
+    segment: the code most coders gave it), KMeans and agglomerative clustering on the same
+    vectors, stability over five seeds, and the share of category keys kept when one
+    interview is added. Writes outputs/compare_evaluation.json. Run `qda analyze` first.
+
+    \b
+    Example:
+      qda evaluate-compare
+    """
+    transcripts, segments = catalog.load("transcripts"), catalog.load("segments")
+    book, spans, _ = load_inputs(transcripts, catalog.read_codebooks())
+    human = spans_to_segments(spans, segments,
+                              stage_params(cfg, "code", CodeParams).span_min_overlap)
+    if human.empty:
+        raise click.ClickException("no human codings in codebooks/codings/: nothing to "
+                                   "measure against")
+    reference = primary_codes(human, [c.id for c in book.codable])
+    result = evaluate(transcripts, segments, catalog.load("segment_vectors"),
+                      catalog.load("segment_categories"), reference,
+                      stage_params(cfg, "represent", RepresentParams),
+                      stage_params(cfg, "compare", CompareParams))
+    path = catalog.write_json("compare_evaluation.json", result)
+    for line in evaluation_lines(result):
+        click.echo(line)
+    click.echo(f"Written to {catalog.rel(path)}")
+    if tune:
+        table = compare_sweep(transcripts, segments, reference,
+                              stage_params(cfg, "represent", RepresentParams),
+                              stage_params(cfg, "compare", CompareParams))
+        tpath = catalog.write_csv("compare_tuning.csv", table)
+        click.echo(table.head(10).to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+        best = best_setting(table)
+        click.echo(f"Best with site categories of 3+ segments on average: n_components="
+                   f"{int(best.n_components)}, join_threshold={best.join_threshold}, "
+                   f"merge_threshold={best.merge_threshold} (ARI {best.ari:.3f}, "
+                   f"NMI {best.nmi:.3f})")
+        click.echo(f"Full table: {catalog.rel(tpath)}")
 
 
 @cli.command("tune-coding")

@@ -27,8 +27,8 @@ MEMBER_COLUMNS = ["segment_id", "citation_id", "site", "role", "participant_id",
 
 @dataclass(frozen=True)
 class CompareParams:
-    join_threshold: float = 0.6
-    merge_threshold: float = 0.4
+    join_threshold: float = 0.5
+    merge_threshold: float = 0.5
     max_passes: int = 20
     min_participants: int = 2
     n_terms: int = 10

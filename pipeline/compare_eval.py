@@ -2,6 +2,8 @@
 agglomerative baselines on the same vectors, stability across seeds, and key retention."""
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pandas as pd
 from sklearn.cluster import AgglomerativeClustering, KMeans
@@ -40,3 +42,103 @@ def key_retention(before: pd.Series, after: pd.Series) -> float:
     """Share of category keys of one run that the other run still has."""
     old = set(before)
     return len(old & set(after)) / len(old) if old else 1.0
+
+
+def run_clustering(transcripts: pd.DataFrame, segments: pd.DataFrame, rep_params,
+                   params) -> pd.DataFrame:
+    """Representation and constant comparison from scratch (for experiments)."""
+    from pipeline.compare import cluster, ordered_segments
+    from pipeline.represent import run as represent
+
+    vectors = represent(segments, params=rep_params)[0]["segment_vectors"]
+    segs, X = ordered_segments(transcripts, segments, vectors)
+    return cluster(segs, X, params).set_index("segment_id")
+
+
+def evaluate(transcripts: pd.DataFrame, segments: pd.DataFrame, vectors: pd.DataFrame,
+             members: pd.DataFrame, reference: pd.Series, rep_params, params,
+             seeds: tuple[int, ...] = (0, 1, 2, 3, 4)) -> dict:
+    """Recovery against the human themes (with baselines), seed stability, key retention."""
+    from dataclasses import replace
+
+    from pipeline.compare import ordered_segments
+
+    members = members.set_index("segment_id")
+    out: dict = {"reference": {"segments": int(len(reference)),
+                               "themes": int(reference.nunique())}, "recovery": {}}
+    for level, col in (("cross-site categories", "cross_category_id"),
+                       ("site categories", "category_id")):
+        out["recovery"][level] = scores(reference, members[col])
+    segs, X = ordered_segments(transcripts, segments, vectors)
+    idx = pd.Index(segs["segment_id"])
+    for k in sorted({int(members["cross_category_id"].nunique()), int(reference.nunique())}):
+        for name, labels in baselines(X, idx, k, seed=0).items():
+            out["recovery"][name] = scores(reference, labels)
+    runs = {s: run_clustering(transcripts, segments, replace(rep_params, seed=s), params)
+            for s in seeds}
+    base = runs[seeds[0]]["cross_category_id"]
+    aris = [float(adjusted_rand_score(base, runs[s]["cross_category_id"].loc[base.index]))
+            for s in seeds[1:]]
+    out["stability"] = {"seeds": list(seeds), "ari_vs_first_mean": float(np.mean(aris)),
+                        "ari_vs_first_min": float(np.min(aris))}
+    out["key_retention"] = _retention(transcripts, segments, rep_params, params, members)
+    return out
+
+
+def _retention(transcripts: pd.DataFrame, segments: pd.DataFrame, rep_params, params,
+               full: pd.DataFrame) -> dict:
+    """Run without one interview, then compare with the full run: the share of the smaller
+    run's keys that survive when the interview is added (last conducted, and a middle one)."""
+    from pipeline.compare import interview_order
+
+    order = interview_order(transcripts)["citation_id"].tolist()
+    out = {}
+    for which, cid in (("last interview added", order[-1]),
+                       ("middle interview added", order[len(order) // 2])):
+        fewer = run_clustering(transcripts[transcripts["citation_id"] != cid],
+                               segments[segments["citation_id"] != cid], rep_params, params)
+        out[which] = {
+            "citation_id": cid,
+            "site_keys_kept": key_retention(fewer["category_id"], full["category_id"]),
+            "cross_keys_kept": key_retention(fewer["cross_category_id"],
+                                             full["cross_category_id"]),
+        }
+    return out
+
+
+COMPARE_GRID = {"n_components": (20, 30, 50), "join_threshold": (0.4, 0.5, 0.6, 0.7, 0.8),
+                "merge_threshold": (0.3, 0.4, 0.5)}
+
+
+def sweep(transcripts: pd.DataFrame, segments: pd.DataFrame, reference: pd.Series,
+          rep_params, params, grid: dict[str, tuple] = COMPARE_GRID) -> pd.DataFrame:
+    """ARI and NMI of cross-site categories for each grid point, best ARI first."""
+    from dataclasses import replace
+
+    from pipeline.compare import cluster, ordered_segments
+    from pipeline.represent import run as represent
+
+    rows = []
+    for comps in grid["n_components"]:
+        vectors = represent(segments, params=replace(rep_params, n_components=comps))[0][
+            "segment_vectors"]
+        segs, X = ordered_segments(transcripts, segments, vectors)
+        for join, merge in itertools.product(grid["join_threshold"], grid["merge_threshold"]):
+            members = cluster(segs, X, replace(params, join_threshold=join,
+                                               merge_threshold=merge)).set_index("segment_id")
+            r = scores(reference, members["cross_category_id"])
+            rows.append({"n_components": comps, "join_threshold": join,
+                         "merge_threshold": merge, "ari": r["ari"], "nmi": r["nmi"],
+                         "cross_site_categories": r["n_clusters"],
+                         "site_categories": int(members["category_id"].nunique()),
+                         "mean_site_category_size": len(members)
+                         / max(1, members["category_id"].nunique())})
+    table = pd.DataFrame(rows).sort_values(["ari", "nmi"], ascending=False)
+    return table.reset_index(drop=True)
+
+
+def best_setting(table: pd.DataFrame, min_mean_size: float = 3.0) -> pd.Series:
+    """Best ARI among settings whose site categories hold on average `min_mean_size`
+    segments: below that, comparison within a site leaves almost every incident alone."""
+    usable = table[table["mean_site_category_size"] >= min_mean_size]
+    return (usable if len(usable) else table).iloc[0]

@@ -89,6 +89,23 @@ def coding_quality_markdown(table: pd.DataFrame) -> str:
     return "\n".join(lines) + "\n"
 
 
+def evaluation_lines(result: dict) -> list[str]:
+    ref = result["reference"]
+    lines = [f"Recovery of the human themes ({ref['segments']} coded segments, "
+             f"{ref['themes']} themes):",
+             f"  {'clustering':<32} {'clusters':>8} {'ARI':>7} {'NMI':>7}"]
+    for name, r in result["recovery"].items():
+        lines.append(f"  {name:<32} {r['n_clusters']:>8} {r['ari']:>7.3f} {r['nmi']:>7.3f}")
+    st = result["stability"]
+    lines.append(f"Stability over seeds {st['seeds']}: ARI with the first seed, mean "
+                 f"{st['ari_vs_first_mean']:.3f}, min {st['ari_vs_first_min']:.3f}")
+    for which, r in result["key_retention"].items():
+        lines.append(f"Keys kept when the {which.replace(' added', '')} ({r['citation_id']}) "
+                     f"is added: site {r['site_keys_kept']:.0%}, cross-site "
+                     f"{r['cross_keys_kept']:.0%}")
+    return lines
+
+
 def status_lines(runner: Runner, catalog: Catalog) -> list[str]:
     lines = []
     for stage in STAGES:

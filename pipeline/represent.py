@@ -49,8 +49,9 @@ class LsaRepresentation:
         k = min(p.n_components, X.shape[1] - 1, n - 1)
         if k < 2:  # too little text to reduce; plain TF-IDF is the best we can do
             return normalize(X.toarray()).astype(np.float32)
-        svd = TruncatedSVD(n_components=k, random_state=p.seed, algorithm="randomized",
-                           n_iter=7)
+        # ARPACK converges to the same subspace whatever the seed (signs are fixed by
+        # scikit-learn), so categories do not depend on the seed; randomized SVD's do.
+        svd = TruncatedSVD(n_components=k, random_state=p.seed, algorithm="arpack")
         return normalize(svd.fit_transform(X)).astype(np.float32)
 
 
