@@ -172,5 +172,27 @@ class Catalog:
         atomic_write(path, lambda tmp: df.to_csv(tmp, index=False))
         return path
 
+    def save_figure(self, name: str, fig, meta: dict) -> list[Path]:
+        """Write figures/<name>.png and .svg atomically (no timestamps in the files)."""
+        import matplotlib.pyplot as plt
+
+        paths = []
+        for ext, extra in (("png", {"dpi": 150}), ("svg", {})):
+            path = self.outputs / "figures" / f"{name}.{ext}"
+            metadata = {"Date": None} if ext == "svg" else {"Software": "qda"}
+            atomic_write(path, lambda tmp, ext=ext, extra=extra, metadata=metadata: fig.savefig(
+                tmp, format=ext, metadata=metadata, **extra))
+            paths.append(path)
+        plt.close(fig)
+        self.write_json(f"figures/{name}.json", meta)
+        return paths
+
+    def figure_meta(self, name: str) -> dict | None:
+        path = self.outputs / "figures" / f"{name}.json"
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
     def cache(self, stage: str, salt: str = "") -> JsonCache:
         return JsonCache(self.outputs / ".cache" / stage, salt)

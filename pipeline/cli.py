@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from pipeline import __version__
+from pipeline.artifacts import write_figures
 from pipeline.catalog import Catalog, atomic_write
 from pipeline.codebook import CodebookError, build_codebook, load_codebook
 from pipeline.codebook_yaml import to_yaml
@@ -91,7 +92,10 @@ def _run(catalog: Catalog, cfg: dict, stages, force: bool, quiet: bool) -> None:
                     (lambda s: click.echo(s, err=True)))
     start = time.perf_counter()
     reports = runner.run(tuple(stages), force=force)
+    figures = write_figures(catalog)
     print_summary(reports, catalog, time.perf_counter() - start, quiet=quiet)
+    if figures and not quiet:
+        click.echo("Figures: " + ", ".join(catalog.rel(p) for p in figures))
 
 
 @cli.command()

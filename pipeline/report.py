@@ -12,6 +12,7 @@ from pipeline.coding_eval import POOLED
 from pipeline.errors import Problem
 from pipeline.registry import STAGES
 from pipeline.runner import Runner, StageReport
+from pipeline.saturation import describe as describe_saturation
 
 MAX_WARNINGS = 20
 
@@ -123,4 +124,7 @@ def status_lines(runner: Runner, catalog: Catalog) -> list[str]:
         rows = {o: (catalog.provenance(o) or {}).get("rows") for o in stage.outputs
                 if catalog.exists(o)}
         lines.append(f"{stage.name:<9} {state:<12} {_rows(rows)}")
+    if catalog.exists("saturation"):
+        lines.append("Saturation:")
+        lines += [f"  {line}" for line in describe_saturation(catalog.load("saturation"))]
     return lines

@@ -42,6 +42,7 @@ def describe(sat: pd.DataFrame, last: int = 10) -> list[str]:
         recent = int(curve["new_categories"].tail(k).sum())
         noun = "category" if recent == 1 else "categories"
         where = "Across all sites" if scope == "overall" else f"{scope}"
-        lines.append(f"{where}: the last {k} interview{'s' if k > 1 else ''} opened {recent} "
-                     f"new {noun} ({total} in all, {len(curve)} interviews).")
+        last_k = "the last interview" if k == 1 else f"the last {k} interviews"
+        lines.append(f"{where}: {last_k} opened {recent} new {noun} ({total} in all, "
+                     f"{len(curve)} interviews).")
     return lines

@@ -1,0 +1,33 @@
+"""Figures as matplotlib objects (drawn headless); the catalog writes them as PNG and SVG."""
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")  # no screen needed, same output everywhere
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+plt.rcParams["svg.hashsalt"] = "qda"  # stable ids in SVG output
+
+
+def saturation_figure(sat: pd.DataFrame) -> Figure:
+    """Left: new and cumulative cross-site categories per interview, in conduct order.
+    Right: cumulative site categories per site against the share of the site's interviews."""
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2), constrained_layout=True)
+    overall = sat[sat["scope"] == "overall"]
+    left.bar(overall["order"], overall["new_categories"], color="#9ecae1",
+             label="new categories")
+    left.plot(overall["order"], overall["cumulative_categories"], color="#08519c",
+              marker=".", label="cumulative")
+    left.set(title="Saturation across all sites (cross-site categories)",
+             xlabel="interview, in the order conducted", ylabel="categories")
+    left.legend(frameon=False)
+    right.set_prop_cycle(color=plt.cm.tab20.colors)
+    for site, curve in sat[sat["scope"] != "overall"].groupby("scope", sort=False):
+        share = curve["order"] / curve["order"].max()
+        right.plot(share, curve["cumulative_categories"], marker=".", label=site)
+    right.set(title="Within each site (site categories)",
+              xlabel="share of the site's interviews", ylabel="categories")
+    right.legend(frameon=False, fontsize="small", ncol=2)
+    return fig
