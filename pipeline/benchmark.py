@@ -43,6 +43,11 @@ def generate(source: Path, target: Path, seed: int = 2016, words: int = 9000) ->
     folder.mkdir(parents=True)
     shutil.copy(source / "corpus" / "study.toml", target / "corpus" / "study.toml")
     shutil.copy(source / "corpus" / "sites.csv", target / "corpus" / "sites.csv")
+    # The codebook, so coding is measured for real (human codings cite the shipped corpus).
+    (target / "codebooks").mkdir()
+    for book in (source / "codebooks").glob("*.yml"):
+        if book.name != "decisions.yml":
+            shutil.copy(book, target / "codebooks" / book.name)
     total = 0
     for site in range(1, SITES + 1):
         counts: dict[str, int] = {}

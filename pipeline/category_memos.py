@@ -7,16 +7,24 @@ from collections import Counter
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer
 
 
-def class_tfidf(docs: list[str], top: int) -> list[list[tuple[str, float]]]:
-    """Per class (one document of concatenated lemmas each): the `top` terms by c-TF-IDF,
-    tf(t, c) * log(1 + A / f(t)) with A the mean class size and f(t) the term's total count."""
-    if not any(d.strip() for d in docs):
-        return [[] for _ in docs]
+def class_tfidf(docs: list[str] | list[list[str]], top: int) -> list[list[tuple[str, float]]]:
+    """Per class: the `top` terms by c-TF-IDF, tf(t, c) * log(1 + A / f(t)) with A the mean
+    class size and f(t) the term's total count. A class is one text or a list of texts
+    (segments); two-word terms never span two texts."""
+    classes = [d if isinstance(d, list) else [d] for d in docs]
+    texts = [t for c in classes for t in c]
+    if not any(t.strip() for t in texts):
+        return [[] for _ in classes]
     vec = CountVectorizer(token_pattern=r"\S+", lowercase=False, ngram_range=(1, 2))
-    counts = vec.fit_transform(docs).astype(float)
+    per_text = vec.fit_transform(texts)
+    owner = np.repeat(np.arange(len(classes)), [len(c) for c in classes])
+    member = sparse.csr_matrix((np.ones(len(texts)), (owner, np.arange(len(texts)))),
+                               shape=(len(classes), len(texts)))
+    counts = (member @ per_text).astype(float)
     sizes = np.asarray(counts.sum(axis=1)).ravel()
     tf = counts.multiply(1 / np.where(sizes == 0, 1, sizes)[:, None]).tocsr()
     idf = np.log1p(sizes.mean() / np.asarray(counts.sum(axis=0)).ravel())
@@ -82,7 +90,7 @@ def memos(members: pd.DataFrame, codings: pd.DataFrame, n_terms: int, n_quotes: 
     for seg, code in zip(codings["segment_id"], codings["code_id"]):
         codes_of.setdefault(seg, set()).add(code)
     cats = list(groups)
-    terms = class_tfidf([" ".join(r["lemmas"] for r in groups[c]) for c in cats], n_terms)
+    terms = class_tfidf([[r["lemmas"] for r in groups[c]] for c in cats], n_terms)
     out = []
     for cat, cat_terms in zip(cats, terms):
         rows = groups[cat]

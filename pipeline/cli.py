@@ -338,8 +338,7 @@ def evaluate_compare(catalog: Catalog, cfg: dict, quiet: bool, tune: bool) -> No
         raise click.ClickException("no human codings in codebooks/codings/: nothing to "
                                    "measure against")
     reference = primary_codes(human, [c.id for c in book.codable])
-    result = evaluate(transcripts, segments, catalog.load("segment_vectors"),
-                      catalog.load("segment_categories"), reference,
+    result = evaluate(transcripts, segments, reference,
                       stage_params(cfg, "represent", RepresentParams),
                       stage_params(cfg, "compare", CompareParams))
     path = catalog.write_json("compare_evaluation.json", result)

@@ -55,27 +55,29 @@ def run_clustering(transcripts: pd.DataFrame, segments: pd.DataFrame, rep_params
     return cluster(segs, X, params).set_index("segment_id")
 
 
-def evaluate(transcripts: pd.DataFrame, segments: pd.DataFrame, vectors: pd.DataFrame,
-             members: pd.DataFrame, reference: pd.Series, rep_params, params,
-             seeds: tuple[int, ...] = (0, 1, 2, 3, 4)) -> dict:
-    """Recovery against the human themes (with baselines), seed stability, key retention."""
+def evaluate(transcripts: pd.DataFrame, segments: pd.DataFrame, reference: pd.Series,
+             rep_params, params, seeds: tuple[int, ...] = (0, 1, 2, 3, 4)) -> dict:
+    """Recovery against the human themes (with baselines), seed stability, key retention.
+    The algorithm is measured as it stands, before researcher decisions are applied."""
     from dataclasses import replace
 
     from pipeline.compare import ordered_segments
+    from pipeline.represent import run as represent
 
-    members = members.set_index("segment_id")
+    runs = {s: run_clustering(transcripts, segments, replace(rep_params, seed=s), params)
+            for s in seeds}
+    members = runs[rep_params.seed] if rep_params.seed in runs else runs[seeds[0]]
     out: dict = {"reference": {"segments": int(len(reference)),
                                "themes": int(reference.nunique())}, "recovery": {}}
     for level, col in (("cross-site categories", "cross_category_id"),
                        ("site categories", "category_id")):
         out["recovery"][level] = scores(reference, members[col])
+    vectors = represent(segments, params=rep_params)[0]["segment_vectors"]
     segs, X = ordered_segments(transcripts, segments, vectors)
     idx = pd.Index(segs["segment_id"])
     for k in sorted({int(members["cross_category_id"].nunique()), int(reference.nunique())}):
         for name, labels in baselines(X, idx, k, seed=0).items():
             out["recovery"][name] = scores(reference, labels)
-    runs = {s: run_clustering(transcripts, segments, replace(rep_params, seed=s), params)
-            for s in seeds}
     base = runs[seeds[0]]["cross_category_id"]
     aris = [float(adjusted_rand_score(base, runs[s]["cross_category_id"].loc[base.index]))
             for s in seeds[1:]]

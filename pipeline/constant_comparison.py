@@ -93,7 +93,9 @@ def integrate(centroids: np.ndarray, merge_threshold: float) -> np.ndarray:
     if len(centroids) < 2:
         return np.zeros(len(centroids), dtype=int)
     model = AgglomerativeClustering(n_clusters=None, metric="cosine", linkage="average",
-                                    distance_threshold=1.0 - merge_threshold)
+                                    # scikit-learn merges strictly below the
+                                    # threshold; "at least merge_threshold" is inclusive.
+                                    distance_threshold=1.0 - merge_threshold + 1e-9)
     return renumber(model.fit_predict(centroids))
 
 

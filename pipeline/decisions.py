@@ -50,15 +50,16 @@ def parse(text: str, path: str) -> tuple[list[Decision], list[Problem]]:
     if not isinstance(items, list):
         return [], [error(path, 1, "decisions.yml needs a top-level 'decisions:' list")]
     out, problems = [], []
+    lines = getattr(items, "lines", [0] * len(items))
     for i, item in enumerate(items):
-        found = _parse_item(item, path, i, problems)
+        found = _parse_item(item, path, i, lines[i], problems)
         if found:
             out.append(found)
     return out, problems
 
 
-def _parse_item(item, path: str, i: int, problems: list[Problem]) -> Decision | None:
-    line = item.get(LINE, 0) if isinstance(item, dict) else 0
+def _parse_item(item, path: str, i: int, line: int, problems: list[Problem]
+                ) -> Decision | None:
     keys = set(item) - {LINE, "__lines__"} if isinstance(item, dict) else set()
     actions = [a for a in ACTIONS if a in keys]
     if len(actions) != 1:
@@ -81,12 +82,30 @@ def _parse_item(item, path: str, i: int, problems: list[Problem]) -> Decision | 
     if action == "split" and bool(item.get("term")) == bool(item.get("segments")):
         problems.append(error(path, line, "split: give either term or segments"))
         return None
-    if action == "promote" and not re.match(r"^[a-z][a-z0-9_]*$", str(item.get("code_id", ""))):
-        problems.append(error(path, line, "promote: code_id must be a snake_case code id"))
+    why = _check_fields(action, item)
+    if why:
+        problems.append(error(path, line, f"{action}: {why}"))
         return None
-    return Decision(action, targets, line, str(item.get("label", "")), str(item.get("memo", "")),
-                    str(item.get("term", "")), tuple(item.get("segments") or ()),
-                    str(item.get("code_id", "")))
+    return Decision(action, targets, line, str(item.get("label") or ""),
+                    str(item.get("memo") or ""), str(item.get("term") or ""),
+                    tuple(item.get("segments") or ()), str(item.get("code_id") or ""))
+
+
+def _check_fields(action: str, item: dict) -> str:
+    """What is wrong with the decision's own fields, or '' when nothing is."""
+    if "label" in item and not (isinstance(item["label"], str) and item["label"].strip()):
+        return "label is empty"
+    if action == "rename" and "label" not in item:
+        return "rename needs a label"
+    if action == "promote" and not re.match(r"^[a-z][a-z0-9_]*$", str(item.get("code_id", ""))):
+        return "code_id must be a snake_case code id"
+    if action == "split" and item.get("term") and len(str(item["term"]).split()) != 1:
+        return "term must be a single word (it is matched against lemmas)"
+    segments = item.get("segments")
+    if segments is not None and not (isinstance(segments, list) and all(
+            isinstance(s, str) for s in segments)):
+        return "segments must be a list of segment ids"
+    return ""
 
 
 def _slug(text: str) -> str:

@@ -47,6 +47,8 @@ def match_segments(segments: pd.DataFrame, book: Codebook, nlp: Language,
                    batch_size: int = 256) -> pd.DataFrame:
     """One row per (segment, code) with at least one keyword or pattern match: the distinct
     terms matched, and the exclusion keywords that also matched (if any)."""
+    if not book.codable:
+        return pd.DataFrame(columns=MATCH_COLUMNS)
     phrases, tokens, labels = build_matchers(book, nlp)
     rows = []
     active = [m for m in (phrases, tokens) if len(m)]  # spaCy warns on an empty matcher

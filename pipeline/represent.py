@@ -33,6 +33,18 @@ class Representation(Protocol):
         """One L2-normalised row per text."""
 
 
+def _tfidf(texts: Sequence[str], min_df: int, max_df: float):
+    """TF-IDF matrix; when pruning leaves no term (tiny or disjoint texts) every term is
+    kept, and when there are no words at all the result is None."""
+    for lo, hi in ((min_df, max_df), (1, 1.0)):
+        try:
+            return TfidfVectorizer(token_pattern=r"\S+", lowercase=False, sublinear_tf=True,
+                                   min_df=lo, max_df=hi).fit_transform(texts)
+        except ValueError:
+            continue
+    return None
+
+
 class LsaRepresentation:
     name = "lsa"
 
@@ -42,10 +54,9 @@ class LsaRepresentation:
     def fit_transform(self, texts: Sequence[str]) -> np.ndarray:
         p = self.params
         n = len(texts)
-        tfidf = TfidfVectorizer(token_pattern=r"\S+", lowercase=False, sublinear_tf=True,
-                                min_df=min(p.min_df, max(1, n - 1)),
-                                max_df=p.max_df if n > 20 else 1.0)
-        X = tfidf.fit_transform(texts)
+        X = _tfidf(texts, min(p.min_df, max(1, n - 1)), p.max_df if n > 20 else 1.0)
+        if X is None:
+            return np.zeros((n, 1), dtype=np.float32)
         k = min(p.n_components, X.shape[1] - 1, n - 1)
         if k < 2:  # too little text to reduce; plain TF-IDF is the best we can do
             return normalize(X.toarray()).astype(np.float32)
@@ -60,10 +71,10 @@ class TfidfRepresentation(LsaRepresentation):
     name = "tfidf"
 
     def fit_transform(self, texts: Sequence[str]) -> np.ndarray:
-        p = self.params
-        tfidf = TfidfVectorizer(token_pattern=r"\S+", lowercase=False, sublinear_tf=True,
-                                min_df=min(p.min_df, max(1, len(texts) - 1)))
-        return normalize(tfidf.fit_transform(texts).toarray()).astype(np.float32)
+        X = _tfidf(texts, min(self.params.min_df, max(1, len(texts) - 1)), 1.0)
+        if X is None:
+            return np.zeros((len(texts), 1), dtype=np.float32)
+        return normalize(X.toarray()).astype(np.float32)
 
 
 REPRESENTATIONS: dict[str, Callable[[RepresentParams], Representation]] = {

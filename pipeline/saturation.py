@@ -43,6 +43,7 @@ def describe(sat: pd.DataFrame, last: int = 10) -> list[str]:
         noun = "category" if recent == 1 else "categories"
         where = "Across all sites" if scope == "overall" else f"{scope}"
         last_k = "the last interview" if k == 1 else f"the last {k} interviews"
+        count = f"{len(curve)} interview{'' if len(curve) == 1 else 's'}"
         lines.append(f"{where}: {last_k} opened {recent} new {noun} ({total} in all, "
-                     f"{len(curve)} interviews).")
+                     f"{count}).")
     return lines

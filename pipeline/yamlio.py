@@ -35,7 +35,19 @@ def _mapping(loader: _LineLoader, node: yaml.MappingNode, deep: bool = False) ->
     return out
 
 
+class LineList(list):
+    """A YAML sequence that knows the line of each item (`lines`), also for plain scalars."""
+    lines: list[int]
+
+
+def _sequence(loader: _LineLoader, node: yaml.SequenceNode) -> LineList:
+    out = LineList(loader.construct_object(child, deep=True) for child in node.value)
+    out.lines = [child.start_mark.line + 1 for child in node.value]
+    return out
+
+
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
 
 
 def load(text: str) -> Any:
@@ -53,5 +65,5 @@ def strip(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: strip(v) for k, v in value.items() if k not in (LINE, LINES)}
     if isinstance(value, list):
-        return [strip(v) for v in value]
+        return [strip(v) for v in value]  # plain lists: LineList's line record is dropped
     return value

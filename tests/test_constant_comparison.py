@@ -100,6 +100,16 @@ def test_centroids_of_are_unit_means() -> None:
     np.testing.assert_allclose(cents, [[np.sqrt(0.5), np.sqrt(0.5)], [-1.0, 0.0]], atol=1e-12)
 
 
+@pytest.mark.parametrize("X, join_threshold, expected", [
+    (np.array([[1.0, 0.0], [0.0, 1.0]]), 0.0, [0, 0]),     # cosine exactly 0 >= 0: joins
+    (np.array([[1.0, 0.0], [0.0, 1.0]]), 0.01, [0, 1]),
+    (np.array([[1.0, 0.0], [1.0, 0.0]]), 1.0, [0, 0]),     # cosine exactly 1 >= 1: joins
+])
+def test_compare_incidents_joins_at_exactly_the_threshold(X: np.ndarray, join_threshold: float,
+                                                          expected: list[int]) -> None:
+    assert compare_incidents(X, join_threshold).tolist() == expected
+
+
 # An early incident (45 deg) joins A (two incidents at 0 deg) because B does not exist yet
 # (cos 45 = 0.707 >= 0.7). A's centroid moves to 14.6 deg; the incident at 70 deg is 55 deg
 # from it and opens B. With both categories known, 45 deg is 25 deg from B (70) and 30 deg
@@ -131,6 +141,17 @@ def test_reassign_stops_at_max_passes(max_passes: int, expected_labels: list[int
     labels, passes = reassign(REASSIGN_X, np.array([0, 0, 0, 1]), max_passes=max_passes)
     assert labels.tolist() == expected_labels
     assert passes == expected_passes
+
+
+def test_reassign_renumbers_when_the_first_incident_moves() -> None:
+    # The first incident (45 deg) opens A and two incidents at 0 deg join it; 70 deg opens B.
+    # Reassignment moves 45 deg to B, which now appears first and becomes category 0.
+    X = at_degrees(45, 0, 0, 70)
+    initial = compare_incidents(X, join_threshold=0.7)
+    assert initial.tolist() == [0, 0, 0, 1]
+    labels, passes = reassign(X, initial, max_passes=20)
+    assert labels.tolist() == [0, 1, 1, 0]
+    assert passes == 1
 
 
 def test_reassign_of_a_stable_clustering_takes_no_pass() -> None:
@@ -209,9 +230,6 @@ def test_integrate_uses_the_cosine_between_centroids() -> None:
     assert integrate(pair, 0.55).tolist() == [0, 1]
 
 
-@pytest.mark.xfail(reason="BUG: distance_threshold = 1 - merge_threshold is exclusive in "
-                          "AgglomerativeClustering, so centroids whose cosine equals the "
-                          "threshold (even identical ones at 1.0) are not merged", strict=True)
 @pytest.mark.parametrize("pair, merge_threshold", [
     (np.array([[1.0, 0.0], [1.0, 0.0]]), 1.0),   # identical: cosine exactly 1
     (np.array([[1.0, 0.0], [0.0, 1.0]]), 0.0),   # orthogonal: cosine exactly 0

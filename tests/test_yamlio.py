@@ -26,3 +26,9 @@ def test_syntax_error_has_line() -> None:
 def test_unsafe_tags_are_refused() -> None:
     with pytest.raises(YamlError):
         load("x: !!python/object/apply:os.system ['echo hi']\n")
+
+
+def test_sequences_remember_item_lines_even_for_scalars() -> None:
+    data = load("items:\n  - a\n  -\n    b: 1\n  - c\n")
+    assert data["items"].lines == [2, 4, 5]  # where each item's content starts
+    assert strip(data)["items"] == ["a", {"b": 1}, "c"]
