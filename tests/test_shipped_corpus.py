@@ -73,3 +73,27 @@ def test_shipped_human_codings_cover_300_segments_with_overlap(shipped_catalog) 
     auto = agreement.loc[("auto:pattern+similarity", "(all codes)")]
     assert auto.n_segments // 37 >= 300
     assert 0.3 < auto.kappa < 0.9
+
+
+def test_shipped_decisions_all_apply(shipped_catalog) -> None:
+    log = shipped_catalog.load("decision_log")
+    assert len(log) == 7 and log["applied"].all(), log[~log["applied"]].to_dict("records")
+    cats = shipped_catalog.load("categories").set_index("category_id")
+    assert cats.loc["X-5e7f48", "label"] == "When the money ends"
+    assert cats.loc["X-20dfce", "promoted_code"] == "initiative_overload"
+    assert "X-1d30e5.eqao" in cats.index
+
+
+def test_shipped_categories_and_saturation(shipped_catalog) -> None:
+    cats = shipped_catalog.load("categories")
+    cross = cats[cats["level"] == "cross-site"]
+    assert 30 <= len(cross) <= 120
+    assert cross["site"].isna().all() and cats.loc[cats["level"] == "site", "site"].notna().all()
+    money = cross.set_index("category_id").loc["X-5e7f48"]
+    assert any(code.startswith("tension_sustainability_funding") for code in money["codes"])
+    sat = shipped_catalog.load("saturation")
+    overall = sat[sat["scope"] == "overall"]
+    assert len(overall) == 35
+    assert overall["cumulative_categories"].iloc[-1] == overall["new_categories"].sum()
+    # most categories appear early: the curve flattens
+    assert overall["new_categories"].head(10).sum() > 3 * overall["new_categories"].tail(10).sum()
