@@ -82,7 +82,7 @@ def code_overlap(segment_ids: list[str], codes_of: dict[str, set[str]], top: int
 def memos(members: pd.DataFrame, codings: pd.DataFrame, n_terms: int, n_quotes: int,
           n_codes: int) -> pd.DataFrame:
     """One memo row per category. `members`: segment_id, category_id, similarity, order,
-    lemmas, role, participant_id, site, citation_id, locator."""
+    lemmas, role, participant_id, site, citation_id, locator, text."""
     groups: dict[str, list[dict]] = {}
     for row in members.sort_values("order").to_dict("records"):
         groups.setdefault(row["category_id"], []).append(row)
@@ -106,6 +106,7 @@ def memos(members: pd.DataFrame, codings: pd.DataFrame, n_terms: int, n_quotes: 
             "first_citation_id": rows[0]["citation_id"], "first_locator": rows[0]["locator"],
             "representative_segments": [q["segment_id"] for q in quotes],
             "quote_locators": [q["locator"] for q in quotes],
+            "quotes": [q.get("text", "") for q in quotes],
             "codes": code_overlap([r["segment_id"] for r in rows], codes_of, n_codes),
         })
     return pd.DataFrame(out)

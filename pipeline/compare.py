@@ -22,7 +22,7 @@ from pipeline.saturation import saturation
 from pipeline.sources import DecisionsInput
 
 MEMBER_COLUMNS = ["segment_id", "citation_id", "site", "role", "participant_id", "lemmas",
-                  "locator", "order"]
+                  "locator", "text", "order"]
 
 
 @dataclass(frozen=True)

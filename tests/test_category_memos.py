@@ -168,7 +168,7 @@ def test_memos_one_row_per_category_in_order_of_first_appearance() -> None:
     assert list(out.columns) == [
         "category_id", "label", "top_terms", "n_segments", "n_participants", "n_sites",
         "n_roles", "roles", "sites", "first_citation_id", "first_locator",
-        "representative_segments", "quote_locators", "codes"]
+        "representative_segments", "quote_locators", "quotes", "codes"]
 
 
 def test_memos_counts_who_and_where() -> None:
