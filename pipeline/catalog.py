@@ -134,6 +134,10 @@ class Catalog:
     def table_path(self, name: str) -> Path:
         return self.outputs / f"{name}.parquet"
 
+    def tables(self) -> list[str]:
+        """Names of the tables in outputs/, sorted."""
+        return sorted(p.stem for p in self.outputs.glob("*.parquet") if p.is_file())
+
     def exists(self, name: str) -> bool:
         return self.table_path(name).is_file()
 
@@ -165,6 +169,14 @@ class Catalog:
         path = self.outputs / name
         text = json.dumps(obj, indent=2, sort_keys=True, default=str) + "\n"
         atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        return path
+
+    def write_text(self, path: Path, text: str) -> Path:
+        atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        return path
+
+    def write_bytes(self, path: Path, data: bytes) -> Path:
+        atomic_write(path, lambda tmp: tmp.write_bytes(data))
         return path
 
     def write_csv(self, name: str, df: pd.DataFrame) -> Path:

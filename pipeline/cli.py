@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from pipeline import __version__
-from pipeline.artifacts import write_figures
+from pipeline.artifacts import write_documents, write_figures
 from pipeline.catalog import Catalog, atomic_write
 from pipeline.codebook import CodebookError, build_codebook, load_codebook
 from pipeline.codebook_yaml import to_yaml
@@ -20,6 +20,14 @@ from pipeline.compare_eval import best_setting, evaluate, primary_codes
 from pipeline.compare_eval import sweep as compare_sweep
 from pipeline.config import load_config, stage_params
 from pipeline.errors import InputError, PipelineError, Problem
+from pipeline.export import (
+    choose_tables,
+    prepare,
+    summary,
+    to_csv_bytes,
+    to_parquet_bytes,
+    to_xlsx_bytes,
+)
 from pipeline.human_codings import spans_to_segments
 from pipeline.ingest import IngestParams, collect
 from pipeline.refi_build import build_project, checked_qdc, checked_qdpx
@@ -92,10 +100,11 @@ def _run(catalog: Catalog, cfg: dict, stages, force: bool, quiet: bool) -> None:
                     (lambda s: click.echo(s, err=True)))
     start = time.perf_counter()
     reports = runner.run(tuple(stages), force=force)
-    figures = write_figures(catalog)
+    files = write_figures(catalog) + write_documents(catalog)
     print_summary(reports, catalog, time.perf_counter() - start, quiet=quiet)
-    if figures and not quiet:
-        click.echo("Figures: " + ", ".join(catalog.rel(p) for p in figures))
+    if files and not quiet:
+        click.echo(f"Wrote {len(files)} figure and document file(s), e.g. "
+                   f"{catalog.rel(files[0])}; case summaries in outputs/cases/.")
 
 
 @cli.command()
@@ -242,6 +251,11 @@ def refi_export_project(catalog: Catalog, cfg: dict, quiet: bool, output: Path |
     Example:
       qda refi export-project --auto -o study.qdpx
     """
+    _export_project(catalog, output, auto, "project.qdpx")
+
+
+def _export_project(catalog: Catalog, output: Path | None, auto: bool, default: str) -> None:
+    """The .qdpx export behind both `qda refi export-project` and `qda export --format qdpx`."""
     book = load_codebook(list(catalog.read_codebooks().codebook_files))
     auto_rows = None
     if auto:
@@ -251,7 +265,7 @@ def refi_export_project(catalog: Catalog, cfg: dict, quiet: bool, output: Path |
                                                                             on="segment_id")
     project = build_project(book.name, book, catalog.load("transcripts"),
                             catalog.load("sites"), catalog.load("human_codings"), auto_rows)
-    path = write_bytes(catalog, output, "project.qdpx", checked_qdpx(project))
+    path = write_bytes(catalog, output, default, checked_qdpx(project))
     click.echo(f"{len(project.sources)} sources, {len(project.codings)} codings, "
                f"{len(project.cases)} cases written to {path} (valid against the schema).")
 
@@ -293,6 +307,70 @@ def refi_import(catalog: Catalog, cfg: dict, quiet: bool, file: Path, output: Pa
             copy = catalog.codebooks_dir / "codings" / file.name
             write_new(copy, data)
             click.echo(f"{len(project.codings)} codings: copied to {catalog.rel(copy)}.")
+
+
+EXPORT_FORMATS = ("csv", "xlsx", "parquet", "qdpx")
+TABLE_ORDER = tuple(out for stage in STAGES for out in stage.outputs)  # sheet/summary order
+
+
+@cli.command("export")
+@click.argument("tables", nargs=-1, metavar="[TABLE]...")
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS, case_sensitive=False),
+              default="csv", show_default=True,
+              help="csv/parquet: one file per table; xlsx: one workbook; qdpx: the project.")
+@click.option("--site", "sites", multiple=True, metavar="SITE",
+              help="Keep only this site's rows (repeatable; tables with a site column).")
+@click.option("--theme", "themes", multiple=True, metavar="ID",
+              help="Keep only this theme's rows (repeatable; tables with a theme_id column).")
+@click.option("--wide", is_flag=True, help="Pivot theme_matrix (site x theme), role_matrix "
+              "(role x theme) and cooccurrence (code x code); other tables stay long.")
+@click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
+              help="csv/parquet: a folder; xlsx/qdpx: a file (default: in outputs/exports/).")
+@project_options
+def export(catalog: Catalog, cfg: dict, quiet: bool, tables: tuple[str, ...], fmt: str,
+           sites: tuple[str, ...], themes: tuple[str, ...], wide: bool, output: Path | None
+           ) -> None:
+    """Export tables for Excel, R or SPSS (CSV, XLSX, parquet), or the project as .qdpx.
+
+    Without TABLE: every table in outputs/ except internal ones (segment_vectors). CSV keeps
+    the pipeline's column names (UTF-8 with BOM); XLSX has one sheet per table with readable
+    headers. --format qdpx is `qda refi export-project` (human codings) into outputs/exports/.
+
+    \b
+    Example:
+      qda export                              # outputs/exports/<table>.csv
+      qda export segments codings --site O3 --format xlsx
+      qda export theme_matrix --wide --format xlsx -o themes.xlsx
+    """
+    fmt = fmt.lower()
+    if fmt == "qdpx":
+        if tables or sites or themes or wide:
+            raise click.UsageError("--format qdpx exports the whole project: TABLE, --site, "
+                                   "--theme and --wide do not apply")
+        _export_project(catalog, output, False, "exports/project.qdpx")
+        return
+    names = choose_tables(tables, catalog.tables(), TABLE_ORDER)
+    frames, notes = prepare({n: catalog.load(n) for n in names}, list(sites), list(themes),
+                            wide)
+    for note in notes:   # even with -q: an ignored filter changes what the files mean
+        click.echo(f"note: {note}", err=True)
+    click.echo(summary(frames, fmt, _write_export(catalog, frames, fmt, output)))
+
+
+def _write_export(catalog: Catalog, frames: dict, fmt: str, output: Path | None) -> str:
+    """Write the export; every file is built before the first is written. Returns where."""
+    if fmt == "xlsx":
+        target = output / "tables.xlsx" if output is not None and output.is_dir() else output
+        data = to_xlsx_bytes(frames)
+        return catalog.rel(Path(write_bytes(catalog, target, "exports/tables.xlsx", data)))
+    folder = output if output is not None else catalog.outputs / "exports"
+    if folder.is_file():
+        raise click.ClickException(f"{folder} is a file; for {fmt}, --output is a folder")
+    writer = to_csv_bytes if fmt == "csv" else to_parquet_bytes
+    files = {folder / f"{name}.{fmt}": writer(df) for name, df in frames.items()}
+    for path, data in files.items():
+        write_bytes(catalog, path, "", data)
+    return catalog.rel(folder) + "/"
 
 
 @cli.command("coding-report")

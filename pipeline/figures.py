@@ -31,3 +31,23 @@ def saturation_figure(sat: pd.DataFrame) -> Figure:
               xlabel="share of the site's interviews", ylabel="categories")
     right.legend(frameon=False, fontsize="small", ncol=2)
     return fig
+
+
+def heatmap_figure(matrix: pd.DataFrame, themes: pd.DataFrame, sites: list[str],
+                   top: int = 25) -> Figure:
+    """Sites x the `top` most widely voiced themes, coloured by share of participants."""
+    labels = themes.set_index("theme_id")["label"]
+    spread = matrix.groupby("theme_id")["share_participants"].sum().sort_values(
+        ascending=False, kind="stable")
+    chosen = list(spread.index[:top])
+    grid = (matrix[matrix["theme_id"].isin(chosen)]
+            .pivot_table(index="theme_id", columns="site", values="share_participants")
+            .reindex(index=chosen, columns=sites).fillna(0.0))
+    fig, ax = plt.subplots(figsize=(1.0 + 0.55 * len(sites), 1.2 + 0.3 * len(chosen)),
+                           constrained_layout=True)
+    image = ax.imshow(grid.to_numpy(), cmap="Blues", vmin=0, vmax=1, aspect="auto")
+    ax.set_xticks(range(len(sites)), sites)
+    ax.set_yticks(range(len(chosen)), [str(labels.get(t, t))[:48] for t in chosen])
+    ax.set_title("Share of each site's participants voicing the theme")
+    fig.colorbar(image, ax=ax, shrink=0.6, label="share of participants")
+    return fig

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from pipeline import coding, compare, ingest, represent, segment
+from pipeline import cases, coding, compare, ingest, represent, segment, themes
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,17 @@ STAGES: tuple[Stage, ...] = (
           ("categories", "segment_categories", "saturation", "decision_log"),
           compare.CompareParams,
           description="constant comparison: categories within and across sites, saturation"),
+    Stage("themes", themes.run,
+          ("segments", "participants", "codings", "categories", "segment_categories",
+           "codebooks"),
+          ("themes", "segment_themes", "theme_matrix", "role_matrix", "cooccurrence"),
+          themes.ThemeParams,
+          description="themes from codes and categories; salience per site and role"),
+    Stage("cases", cases.run,
+          ("transcripts", "sites", "participants", "segments", "codings", "themes",
+           "segment_themes", "theme_matrix"),
+          ("case_blocks", "case_quotes", "quote_balance"), cases.CaseParams,
+          description="case-summary skeletons per site and across sites, quote balance"),
 )
 
 # Inputs read from researcher-written folders rather than from earlier stages.

@@ -113,6 +113,21 @@ SCHEMAS["saturation"] = {
 }
 
 
+SCHEMAS["themes"] = {
+    "theme_id": (S, "code:<code_id> or category:<category key>"),
+    "label": (S, "theme label"),
+    "kind": (S, "code or category"),
+    "description": (S, "definition (codes) or memo summary (categories)"),
+}
+SCHEMAS["theme_matrix"] = {
+    "site": (S, "site code"),
+    "theme_id": (S, "theme"),
+    "n_segments": (INT, "segments at the site voicing the theme"),
+    "n_participants": (INT, "participants at the site voicing the theme"),
+    "share_participants": (F, "n_participants / participants interviewed at the site"),
+}
+
+
 class SchemaError(ValueError):
     pass
 

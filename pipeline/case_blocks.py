@@ -1,0 +1,50 @@
+"""A tiny document model (headings, paragraphs, bullets, quotes, images, tables) that case
+summaries are built in, so Markdown and DOCX are rendered from the same content."""
+from __future__ import annotations
+
+import json
+
+BLOCK_COLUMNS = ["doc", "order", "kind", "level", "text", "citation_id", "locator",
+                 "segment_id", "start_char", "end_char"]
+
+
+class Doc:
+    def __init__(self, name: str):
+        self.name = name
+        self.blocks: list[dict] = []
+        self.quotes: list[dict] = []  # every quote, with its theme and speaker, for balance
+        self.used: set[str] = set()   # segments quoted so far
+
+    def _add(self, kind: str, text: str, level: int = 0, **cite) -> None:
+        self.blocks.append({"doc": self.name, "order": len(self.blocks), "kind": kind,
+                            "level": level, "text": text,
+                            "citation_id": cite.get("citation_id", ""),
+                            "locator": cite.get("locator", ""),
+                            "segment_id": cite.get("segment_id", ""),
+                            "start_char": cite.get("start_char", -1),
+                            "end_char": cite.get("end_char", -1)})
+
+    def heading(self, text: str, level: int) -> None:
+        self._add("heading", text, level)
+
+    def paragraph(self, text: str) -> None:
+        self._add("paragraph", text)
+
+    def bullet(self, text: str) -> None:
+        self._add("bullet", text)
+
+    def image(self, path: str, caption: str) -> None:
+        self._add("image", caption, citation_id="", locator=path)
+
+    def table(self, rows: list[list[str]]) -> None:
+        self._add("table", json.dumps(rows, ensure_ascii=False))
+
+    def quote(self, text: str, *, citation_id: str, locator: str, segment_id: str,
+              start_char: int, end_char: int, **about) -> None:
+        """A verbatim quote: `text` is transcript[start_char:end_char] of `citation_id`."""
+        self._add("quote", text, citation_id=citation_id, locator=locator,
+                  segment_id=segment_id, start_char=start_char, end_char=end_char)
+        self.used.add(segment_id)
+        self.quotes.append({"doc": self.name, "citation_id": citation_id, "locator": locator,
+                            "segment_id": segment_id, "start_char": start_char,
+                            "end_char": end_char, "quote": text, **about})
