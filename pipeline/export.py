@@ -149,7 +149,8 @@ def filter_notes(tables: dict[str, pd.DataFrame], site: list[str] | None,
 
 def summary(frames: dict[str, pd.DataFrame], fmt: str, where: str) -> str:
     """One line: how many tables, in which format, where, and the rows of each."""
-    parts = [f"{name} {len(df):,} rows" + (" (wide)" if VERBATIM in df.attrs else "")
+    parts = [f"{name} {len(df):,} row{'' if len(df) == 1 else 's'}"
+             + (" (wide)" if VERBATIM in df.attrs else "")
              for name, df in frames.items()]
     return f"{len(frames)} table(s) written as {fmt} to {where}: {', '.join(parts)}."
 
@@ -161,26 +162,32 @@ def flatten_cell(value: object) -> object:
         return "; ".join(str(flatten_cell(v)) for v in value)
     if isinstance(value, dict):
         return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
-    if isinstance(value, dt.date):   # also datetime and pandas Timestamp
-        return "" if pd.isna(value) else value.isoformat()
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+    if is_null(value):
         return ""
+    if isinstance(value, dt.date):   # also datetime and pandas Timestamp
+        return value.isoformat()
     return value
+
+
+def is_null(value: object) -> bool:
+    """None, NaN, NA or NaT: the ways a missing scalar shows up in a DataFrame."""
+    return (value is None or value is pd.NA or value is pd.NaT
+            or (isinstance(value, float) and math.isnan(value)))
 
 
 def flatten(df: pd.DataFrame) -> pd.DataFrame:
     """Lists become "; "-joined text, dates ISO 8601 text, nulls empty text (for CSV/XLSX).
 
-    Only object, category and datetime columns change: numeric columns keep their type (a
-    missing number stays NaN, which both writers turn into an empty cell).
+    Numeric and boolean columns keep their type, so spreadsheets get numbers (a missing
+    number stays NaN, which both writers turn into an empty cell). Text columns change too:
+    with pandas' string dtype a missing text is NaN, and it should be "".
     """
     out = df.copy()
     for column in out.columns:
         series = out[column]
-        if pd.api.types.is_datetime64_any_dtype(series):
-            out[column] = [flatten_cell(v) for v in series.astype(object)]
-        elif series.dtype == object or isinstance(series.dtype, pd.CategoricalDtype):
-            out[column] = series.astype(object).map(flatten_cell)
+        if not (pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series)):
+            out[column] = pd.Series([flatten_cell(v) for v in series.astype(object)],
+                                    index=out.index, dtype=object)
     return out
 
 
@@ -275,7 +282,7 @@ def _write_sheet(ws, df: pd.DataFrame) -> None:
 
 def _xlsx_value(value: object) -> object:
     """Cell value for openpyxl: NaN is an empty cell, text is cleaned and fits Excel."""
-    if isinstance(value, float) and math.isnan(value):
+    if is_null(value):
         return None
     if isinstance(value, np.generic):
         value = value.item()

@@ -23,6 +23,10 @@ def saturation_figure(sat: pd.DataFrame) -> Figure:
     left.set(title="Saturation across all sites (cross-site categories)",
              xlabel="interview, in the order conducted", ylabel="categories")
     left.legend(frameon=False)
+    top = max(1, int(sat["cumulative_categories"].max() if len(sat) else 1))
+    left.set_ylim(0, top * 1.05)  # explicit limits: one interview would give a flat range
+    right.set_ylim(0, top * 1.05)
+    right.set_xlim(0, 1.05)
     right.set_prop_cycle(color=plt.cm.tab20.colors)
     for site, curve in sat[sat["scope"] != "overall"].groupby("scope", sort=False):
         share = curve["order"] / curve["order"].max()
@@ -43,8 +47,12 @@ def heatmap_figure(matrix: pd.DataFrame, themes: pd.DataFrame, sites: list[str],
     grid = (matrix[matrix["theme_id"].isin(chosen)]
             .pivot_table(index="theme_id", columns="site", values="share_participants")
             .reindex(index=chosen, columns=sites).fillna(0.0))
-    fig, ax = plt.subplots(figsize=(1.0 + 0.55 * len(sites), 1.2 + 0.3 * len(chosen)),
+    fig, ax = plt.subplots(figsize=(1.0 + 0.55 * len(sites), 1.2 + 0.3 * max(3, len(chosen))),
                            constrained_layout=True)
+    if not chosen:
+        ax.text(0.5, 0.5, "No themes voiced yet", ha="center", va="center")
+        ax.set_axis_off()
+        return fig
     image = ax.imshow(grid.to_numpy(), cmap="Blues", vmin=0, vmax=1, aspect="auto")
     ax.set_xticks(range(len(sites)), sites)
     ax.set_yticks(range(len(chosen)), [str(labels.get(t, t))[:48] for t in chosen])

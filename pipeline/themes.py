@@ -56,8 +56,9 @@ def segment_themes(codings: pd.DataFrame, segment_categories: pd.DataFrame,
     source_ok = codings["source"].apply(
         lambda s: s in sources or ("human" in sources and s.startswith("human:")))
     coded = codings[source_ok].assign(theme_id="code:" + codings["code_id"])
-    coded = coded.groupby(["segment_id", "theme_id"])["source"].apply(
-        lambda s: "; ".join(sorted(set(s)))).reset_index()
+    coded = (coded.groupby(["segment_id", "theme_id"])["source"]
+             .agg(lambda s: "; ".join(sorted(set(s)))).reset_index()
+             if len(coded) else pd.DataFrame(columns=["segment_id", "theme_id", "source"]))
     cats = segment_categories.assign(theme_id="category:" + segment_categories[
         "cross_category_id"], source="compare")[["segment_id", "theme_id", "source"]]
     pairs = pd.concat([coded, cats], ignore_index=True)
@@ -67,19 +68,29 @@ def segment_themes(codings: pd.DataFrame, segment_categories: pd.DataFrame,
 
 def _matrix(pairs: pd.DataFrame, by: str, totals: pd.Series) -> pd.DataFrame:
     """Counts per (by, theme): segments, participants, share of participants, roles."""
+    columns = [by, "theme_id", "n_segments", "n_participants", "share_participants", "roles"]
+    if pairs.empty:
+        return pd.DataFrame({c: pd.Series(dtype="int64" if c.startswith("n_") else
+                                          "float64" if c.startswith("share") else object)
+                             for c in columns})
     grouped = pairs.groupby([by, "theme_id"])
     out = grouped.agg(n_segments=("segment_id", "nunique"),
                       n_participants=("participant_id", "nunique"),
                       roles=("role", lambda r: sorted(set(r)))).reset_index()
     out["share_participants"] = (out["n_participants"] / out[by].map(totals)).round(4)
-    return out[[by, "theme_id", "n_segments", "n_participants", "share_participants", "roles"]]
+    return out[columns]
 
 
 def cooccurrence(pairs: pd.DataFrame) -> pd.DataFrame:
     """Code pairs coded on the same segment: counts and Jaccard overlap."""
-    codes = pairs[pairs["theme_id"].str.startswith("code:")][["segment_id", "theme_id"]]
+    codes = pairs[pairs["theme_id"].astype(str).str.startswith("code:")][["segment_id",
+                                                                          "theme_id"]]
     joined = codes.merge(codes, on="segment_id", suffixes=("_a", "_b"))
     joined = joined[joined["theme_id_a"] < joined["theme_id_b"]]
+    if joined.empty:
+        return pd.DataFrame({"code_a": pd.Series(dtype=object), "code_b": pd.Series(dtype=object),
+                             "n_segments": pd.Series(dtype="int64"),
+                             "jaccard": pd.Series(dtype="float64")})
     counts = joined.groupby(["theme_id_a", "theme_id_b"]).size().rename("n_segments")
     sizes = codes.groupby("theme_id")["segment_id"].nunique()
     out = counts.reset_index()

@@ -15,3 +15,23 @@ def test_saturation_figure_plots_overall_and_each_site() -> None:
     assert list(left.lines[0].get_ydata()) == [2, 3, 3]
     assert [line.get_label() for line in right.lines] == ["O1", "O2"]
     assert list(right.lines[0].get_xdata()) == [0.5, 1.0]
+
+
+def test_saturation_figure_with_a_single_interview_has_sane_limits() -> None:
+    sat = pd.DataFrame({"scope": ["overall", "O1"], "order": [1, 1], "new_categories": [2, 2],
+                        "cumulative_categories": [2, 2]})
+    left, right = saturation_figure(sat).axes
+    assert left.get_ylim() == (0.0, 2.1)
+    assert right.get_xlim() == (0.0, 1.05)
+
+
+def test_heatmap_rows_are_themes_by_spread_and_empty_is_a_message() -> None:
+    from pipeline.figures import heatmap_figure
+    matrix = pd.DataFrame({"site": ["O1", "O2", "O1"], "theme_id": ["a", "a", "b"],
+                           "share_participants": [1.0, 0.5, 0.25]})
+    themes = pd.DataFrame({"theme_id": ["a", "b"], "label": ["Alpha", "Beta"]})
+    ax = heatmap_figure(matrix, themes, ["O1", "O2"]).axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Alpha", "Beta"]
+    assert ax.images[0].get_array().tolist() == [[1.0, 0.5], [0.25, 0.0]]
+    empty = heatmap_figure(matrix.iloc[0:0], themes, ["O1"]).axes[0]
+    assert empty.texts[0].get_text() == "No themes voiced yet"
