@@ -143,14 +143,25 @@ def _coder_pairs(human: pd.DataFrame, codes: list[str]) -> list[pd.DataFrame]:
     return frames
 
 
+def _fit_space(lemmas: pd.Series, min_df: int):
+    """TF-IDF space of the segments; tiny corpora whose segments share no term fall back to
+    keeping every term, and a corpus without words has no space (None)."""
+    for df in dict.fromkeys((min(min_df, max(1, len(lemmas) - 1)), 1)):
+        vectorizer = make_vectorizer(df)
+        try:
+            return vectorizer, vectorizer.fit_transform(lemmas)
+        except ValueError:
+            continue
+    return vectorizer, None
+
+
 def run(transcripts: pd.DataFrame, segments: pd.DataFrame, codebooks: CodebookInputs, *,
         params: CodeParams) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
     book, spans, problems = load_inputs(transcripts, codebooks)
     human = spans_to_segments(spans, segments, params.span_min_overlap)
     nlp = fast_nlp(params.lang)
     auto = [pattern_rows(match_segments(segments, book, nlp), params.pattern_min_terms)]
-    vectorizer = make_vectorizer(min(params.min_df, max(1, len(segments) - 1)))
-    X = vectorizer.fit_transform(segments["lemmas"]) if len(segments) else None
+    vectorizer, X = _fit_space(segments["lemmas"], params.min_df)
     if X is not None and book.codable:
         sim = similarity_codings(segments, X, vectorizer, book, nlp,
                                  params.similarity_threshold, params.similarity_max_codes,

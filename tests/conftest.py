@@ -79,8 +79,13 @@ def shipped_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("shipped")
     shutil.copytree(ROOT / "corpus", root / "corpus")
     shutil.copytree(ROOT / "codebooks", root / "codebooks")
+    from pipeline.artifacts import write_documents, write_figures
+
     cfg = load_config(None)
-    Runner(Catalog(root, cfg["paths"]), cfg).run()
+    catalog = Catalog(root, cfg["paths"])
+    Runner(catalog, cfg).run()
+    write_figures(catalog)
+    write_documents(catalog)
     return root
 
 

@@ -133,3 +133,12 @@ def test_exclusion_cancels_a_term() -> None:
                             "n_terms": [1, 2, 1], "excluded_by": ["fundraiser", "fundraiser", ""]})
     rows = pattern_rows(matches, min_terms=1)
     assert rows[["segment_id", "score"]].values.tolist() == [["b", 0.5], ["c", 0.5]]
+
+
+def test_tiny_corpus_without_shared_words_still_codes(make_project) -> None:
+    root = make_project({"O1_Teacher#1_5.3.txt": "I: Q?\nP: Funding vanished.\n",
+                         "O2_Teacher#1_5.4.txt": "I: Q?\nP: EQAO dominates.\n"})
+    (root / "codebooks").mkdir()
+    (root / "codebooks" / "study.yml").write_text(BOOK)
+    codings = analyse(root)["codings"]
+    assert set(codings["code_id"]) >= {"funding", "testing"}

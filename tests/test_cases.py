@@ -1,0 +1,112 @@
+"""The cases stage on the shipped corpus: every quote in every output is verbatim and cited
+at the right place, and the case summaries have the promised shape."""
+import re
+from pathlib import Path
+
+import docx
+import pandas as pd
+import pytest
+
+QUOTE = re.compile(r"^“(?P<text>.*)” \((?P<locator>\S+ ¶(?P<turn>\d+))\)$", re.DOTALL)
+
+
+@pytest.fixture(scope="module")
+def tables(shipped_catalog):
+    return {n: shipped_catalog.load(n) for n in ("transcripts", "turns", "case_quotes",
+                                                 "categories", "quote_balance", "case_blocks")}
+
+
+def markdown_quotes(path: Path) -> list[tuple[str, str, int]]:
+    """(text, citation id, turn) of every blockquote in a Markdown file."""
+    found, block = [], []
+    for line in path.read_text(encoding="utf-8").split("\n") + [""]:
+        if line.startswith(">"):
+            block.append(line[2:] if line.startswith("> ") else "")
+            continue
+        if block:
+            m = QUOTE.match("\n".join(block))
+            assert m, f"{path.name}: unparseable quote {block!r}"
+            found.append((m["text"], m["locator"].split(" ")[0], int(m["turn"])))
+            block = []
+    return found
+
+
+def docx_quotes(path: Path) -> list[tuple[str, str, int]]:
+    found = []
+    for para in docx.Document(str(path)).paragraphs:
+        if para.style.name == "Quote":
+            m = QUOTE.match(para.text.strip())
+            assert m, para.text
+            found.append((m["text"], m["locator"].split(" ")[0], int(m["turn"])))
+    return found
+
+
+def check(quotes, tables) -> int:
+    texts = tables["transcripts"].set_index("citation_id")["text"]
+    turns = tables["turns"].set_index(["citation_id", "turn"])
+    for text, cid, turn in quotes:
+        start = texts[cid].find(text)
+        assert start >= 0, f"not verbatim in {cid}: {text[:60]!r}"
+        span = turns.loc[(cid, turn)]
+        assert span["start_char"] <= start and start + len(text) <= span["end_char"], \
+            f"{cid} ¶{turn}: quote is not inside the cited turn"
+    return len(quotes)
+
+
+def test_every_quote_in_every_output_is_verbatim_at_its_locator(shipped_project: Path,
+                                                               tables) -> None:
+    out = shipped_project / "outputs"
+    md = [q for p in sorted((out / "cases").glob("*.md")) + [out / "cross_case.md"]
+          for q in markdown_quotes(p)]
+    word = [q for p in sorted((out / "cases").glob("*.docx")) for q in docx_quotes(p)]
+    table = [(r.quote, r.citation_id, int(r.locator.split("¶")[1]))
+             for r in tables["case_quotes"].itertuples()]
+    cats = tables["categories"]
+    memo = [(q, loc.split(" ")[0], int(loc.split("¶")[1]))
+            for qs, locs in zip(cats["quotes"], cats["quote_locators"])
+            for q, loc in zip(qs, locs)]
+    assert check(md, tables) == check(word, tables) == len(table) > 200
+    assert check(table, tables) and check(memo, tables) > 300
+    by_offsets = tables["transcripts"].set_index("citation_id")["text"]
+    for r in tables["case_quotes"].itertuples():
+        assert by_offsets[r.citation_id][r.start_char:r.end_char] == r.quote
+
+
+def test_o3_reads_as_a_case_study_skeleton(shipped_project: Path) -> None:
+    text = (shipped_project / "outputs" / "cases" / "O3.md").read_text(encoding="utf-8")
+    assert text.startswith("# O3: Cedar Ridge District School Board\n")
+    for heading in ("## Profile", "## Salient themes (codebook)", "## Emerging categories",
+                    "## Figures"):
+        assert f"\n{heading}\n" in text
+    assert "4 interviews with 4 participants (1 Director, 1 Principal, 1 Superintendent, " \
+           "1 Teacher)" in text
+    assert text.count("\n### ") == 9
+    assert text.count("Discrepant or qualifying evidence:") >= 5
+    assert "![Share of participants voicing each theme, by site]" \
+           "(../figures/site_theme_heatmap.png)" in text
+    assert (shipped_project / "outputs" / "figures" / "site_theme_heatmap.png").is_file()
+
+
+def test_quotes_in_a_theme_come_from_different_people(tables) -> None:
+    support = tables["case_quotes"][tables["case_quotes"]["kind"] == "support"]
+    per_theme = support.groupby(["doc", "theme_id"])["participant_id"]
+    assert (per_theme.nunique() == per_theme.size()).all()
+
+
+def test_quote_balance_covers_sites_and_roles(tables) -> None:
+    balance = tables["quote_balance"]
+    assert set(balance["dimension"]) == {"site", "role"}
+    assert balance.loc[balance["dimension"] == "site", "n_quotes"].sum() == \
+        len(tables["case_quotes"])
+    sums = balance["quote_share"].groupby(balance["dimension"]).sum()
+    assert ((sums - 1).abs() < 1e-3).all()  # shares are rounded to 4 places
+
+
+def test_cross_case_has_shared_and_site_specific_themes(shipped_project: Path) -> None:
+    text = (shipped_project / "outputs" / "cross_case.md").read_text(encoding="utf-8")
+    assert "## Themes across sites (codebook)" in text
+    assert "- Shared (70% of sites or more): " in text
+    assert "- Site-specific (one or two sites): " in text
+    assert "## Quote balance" in text
+    assert isinstance(pd.read_parquet(shipped_project / "outputs" / "case_blocks.parquet"),
+                      pd.DataFrame)
