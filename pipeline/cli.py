@@ -387,7 +387,7 @@ def coding_report(catalog: Catalog, cfg: dict, quiet: bool) -> None:
     """
     text = coding_quality_markdown(catalog.load("coding_agreement"))
     path = catalog.outputs / "coding_quality.md"
-    atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    catalog.write_text(path, text)
     click.echo(text)
     click.echo(f"Written to {catalog.rel(path)}")
 
@@ -476,9 +476,9 @@ def tune_coding(catalog: Catalog, cfg: dict, quiet: bool) -> None:
 
 
 def write_bytes(catalog: Catalog, output: Path | None, default: str, data: bytes) -> str:
-    path = output if output is not None else catalog.outputs / default
-    atomic_write(path, lambda tmp: tmp.write_bytes(data))
-    return str(path)
+    """Write to `output`, or to outputs/<default>; returns the path written."""
+    return str(catalog.write_bytes(output if output is not None else
+                                   catalog.outputs / default, data))
 
 
 def write_new(path: Path, data: bytes) -> None:
