@@ -1,0 +1,407 @@
+"""themes: codebook codes and accepted categories as themes, who voiced them where, and which
+codes are coded together."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pipeline.codebook import build_codebook
+from pipeline.errors import InputError
+from pipeline.sources import CodebookInputs
+from pipeline.themes import (
+    THEME_COLUMNS,
+    ThemeParams,
+    category_themes,
+    code_themes,
+    cooccurrence,
+    run,
+    segment_themes,
+)
+
+BOOK = """\
+codebook:
+  name: tiny
+  version: "1"
+codes:
+  - id: fam_a
+    label: Family A
+    definition: Groups the alpha and beta codes.
+    codable: false
+  - id: alpha
+    label: Alpha
+    parent: fam_a
+    definition: >-
+      The alpha
+      code.
+  - id: beta
+    label: Beta
+    parent: fam_a
+    definition: The beta code.
+  - id: fam_b
+    label: Family B
+    definition: An empty family.
+    codable: false
+  - id: gamma
+    label: Gamma
+    definition: A top-level gamma code.
+"""
+INPUTS = CodebookInputs((("codebooks/tiny.yml", BOOK),))
+
+CATEGORY_COLUMNS = ["category_id", "level", "site", "label", "top_terms", "first_locator",
+                    "status", "promoted_code", "decision_memo"]
+
+
+def _categories(rows: list[tuple]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=CATEGORY_COLUMNS)
+
+
+CATEGORIES = _categories([
+    ("X-1", "cross-site", None, "When the money ends",
+     np.array(["fund", "end", "money", "grant", "year", "staff"], dtype=object),
+     "O1_Teacher#1_5.2 ¶4", "accepted", "", ""),
+    ("X-2", "cross-site", None, "Initiatives piling up", np.array(["math", "plan"], dtype=object),
+     "O2_Director#1_5.3 ¶7", "promoted", "initiative_overload", "Too many at once."),
+    ("X-3", "cross-site", None, "Pleasantries", np.array(["thank", "coffee"], dtype=object),
+     "O1_Teacher#1_5.2 ¶1", "rejected", "", "Not a category."),
+    ("X-4", "cross-site", None, "Rare", np.array(["ice"], dtype=object),
+     "O2_Director#1_5.3 ¶9", "minor", "", ""),
+    ("O1-1", "site", "O1", "Site only", np.array(["fund"], dtype=object),
+     "O1_Teacher#1_5.2 ¶4", "accepted", "", ""),
+])
+
+
+def _codings(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["segment_id", "code_id", "source"])
+
+
+# ---------------------------------------------------------------------------- code themes
+
+
+def test_code_themes_are_the_codable_codes_with_family_and_definition() -> None:
+    book, problems = build_codebook(list(INPUTS.codebook_files))
+    assert problems == []
+    themes = code_themes(book)
+    assert list(themes.columns) == THEME_COLUMNS
+    assert themes.to_dict("records") == [
+        {"theme_id": "code:alpha", "label": "Alpha", "kind": "code",
+         "description": "The alpha code.", "family": "Family A", "source_id": "alpha"},
+        {"theme_id": "code:beta", "label": "Beta", "kind": "code",
+         "description": "The beta code.", "family": "Family A", "source_id": "beta"},
+        {"theme_id": "code:gamma", "label": "Gamma", "kind": "code",
+         "description": "A top-level gamma code.", "family": "", "source_id": "gamma"},
+    ]
+
+
+# ------------------------------------------------------------------------ category themes
+
+
+def test_category_themes_keep_cross_site_categories_with_allowed_statuses() -> None:
+    themes = category_themes(CATEGORIES, ("accepted", "promoted"))
+    assert list(themes.columns) == THEME_COLUMNS
+    assert themes["theme_id"].tolist() == ["category:X-1", "category:X-2"]
+    assert themes["label"].tolist() == ["When the money ends", "Initiatives piling up"]
+    assert themes["kind"].tolist() == ["category", "category"]
+    assert themes["family"].tolist() == ["emerging categories"] * 2
+    assert themes["source_id"].tolist() == ["X-1", "X-2"]
+
+
+def test_category_theme_descriptions_name_terms_locator_memo_and_promoted_code() -> None:
+    descriptions = category_themes(CATEGORIES, ("accepted", "promoted"))["description"]
+    assert descriptions.tolist() == [
+        "Emerging category (fund, end, money, grant, year); first voiced in "
+        "O1_Teacher#1_5.2 ¶4.",
+        "Emerging category (math, plan); first voiced in O2_Director#1_5.3 ¶7. Team memo: "
+        "Too many at once. Promoted to code initiative_overload.",
+    ]
+
+
+@pytest.mark.parametrize("statuses, expected", [
+    (("accepted",), ["category:X-1"]),
+    (("promoted",), ["category:X-2"]),
+    (("accepted", "minor"), ["category:X-1", "category:X-4"]),
+    (("rejected",), ["category:X-3"]),
+    ((), []),
+])
+def test_category_themes_follow_the_statuses(statuses: tuple[str, ...],
+                                             expected: list[str]) -> None:
+    assert category_themes(CATEGORIES, statuses)["theme_id"].tolist() == expected
+
+
+def test_missing_memo_and_promoted_code_are_left_out() -> None:
+    cats = _categories([("X-9", "cross-site", None, "L", ["a"], "loc ¶1", "accepted",
+                         None, float("nan"))])
+    assert category_themes(cats, ("accepted",))["description"].tolist() == [
+        "Emerging category (a); first voiced in loc ¶1."]
+
+
+def test_no_categories_give_an_empty_frame_with_the_theme_columns() -> None:
+    themes = category_themes(CATEGORIES, ("nothing",))
+    assert themes.empty
+    assert list(themes.columns) == THEME_COLUMNS
+
+
+# ------------------------------------------------------------------------ segment themes
+
+THEMES = pd.DataFrame({"theme_id": ["code:alpha", "code:beta", "category:X-1"]})
+CODINGS = _codings([
+    ("s1", "alpha", "auto:pattern"),
+    ("s1", "alpha", "human:marsh"),
+    ("s1", "alpha", "human:okafor"),
+    ("s1", "beta", "auto:similarity"),
+    ("s2", "alpha", "auto:model"),
+    ("s2", "beta", "human:okafor"),
+    ("s3", "gamma", "auto:pattern"),      # not a theme
+    ("s3", "beta", "auto:experimental"),  # a source nobody asked for
+])
+SEGMENT_CATEGORIES = pd.DataFrame({"segment_id": ["s1", "s3", "s4"],
+                                   "cross_category_id": ["X-1", "X-2", None]})
+
+
+@pytest.mark.parametrize("sources, expected", [
+    (("human", "auto:pattern", "auto:similarity", "auto:model"), [
+        ("s1", "category:X-1", "compare"),
+        ("s1", "code:alpha", "auto:pattern; human:marsh; human:okafor"),
+        ("s1", "code:beta", "auto:similarity"),
+        ("s2", "code:alpha", "auto:model"),
+        ("s2", "code:beta", "human:okafor"),
+    ]),
+    (("human",), [
+        ("s1", "category:X-1", "compare"),
+        ("s1", "code:alpha", "human:marsh; human:okafor"),
+        ("s2", "code:beta", "human:okafor"),
+    ]),
+    (("human:marsh",), [
+        ("s1", "category:X-1", "compare"),
+        ("s1", "code:alpha", "human:marsh"),
+    ]),
+    (("auto:pattern", "auto:experimental"), [
+        ("s1", "category:X-1", "compare"),
+        ("s1", "code:alpha", "auto:pattern"),
+        ("s3", "code:beta", "auto:experimental"),
+    ]),
+    ((), [("s1", "category:X-1", "compare")]),
+])
+def test_segment_themes_filter_sources_and_keep_known_themes(
+        sources: tuple[str, ...], expected: list[tuple[str, str, str]]) -> None:
+    pairs = segment_themes(CODINGS, SEGMENT_CATEGORIES, THEMES, sources)
+    assert list(pairs.columns) == ["segment_id", "theme_id", "source"]
+    assert list(pairs.itertuples(index=False, name=None)) == expected
+    assert pairs.index.tolist() == list(range(len(expected)))
+
+
+def test_segment_themes_with_no_codings_keep_the_categories() -> None:
+    pairs = segment_themes(CODINGS.iloc[:0], SEGMENT_CATEGORIES, THEMES, ("human",))
+    assert list(pairs.itertuples(index=False, name=None)) == [
+        ("s1", "category:X-1", "compare")]
+
+
+# ------------------------------------------------------------------ matrices, via run()
+
+SEGMENTS = pd.DataFrame([
+    ("s1", "O1", "Teacher", "p1"),
+    ("s2", "O1", "Teacher", "p1"),
+    ("s3", "O1", "Principal", "p2"),
+    ("s4", "O2", "Teacher", "p3"),
+    ("s5", "O2", "Director", "p4"),
+], columns=["segment_id", "site", "role", "participant_id"])
+# p5 (O1, Director) says nothing coded: they still count in O1's and Directors' totals.
+PARTICIPANTS = pd.DataFrame([
+    ("p1", "O1", "Teacher"), ("p2", "O1", "Principal"), ("p5", "O1", "Director"),
+    ("p3", "O2", "Teacher"), ("p4", "O2", "Director"),
+], columns=["participant_id", "site", "role"])
+RUN_CODINGS = _codings([
+    ("s1", "alpha", "auto:pattern"),
+    ("s1", "alpha", "human:marsh"),
+    ("s1", "beta", "auto:similarity"),
+    ("s2", "alpha", "auto:model"),
+    ("s2", "gamma", "auto:pattern"),
+    ("s3", "alpha", "human:okafor"),
+    ("s3", "beta", "auto:pattern"),
+    ("s4", "beta", "auto:pattern"),
+    ("s4", "gamma", "auto:pattern"),
+    ("s4", "alpha", "auto:experimental"),  # excluded source: no alpha at O2
+    ("s5", "beta", "auto:pattern"),
+    ("s5", "unknown", "human:marsh"),      # not in the codebook
+    ("s5", "fam_a", "human:marsh"),        # a family is not a theme
+])
+RUN_SEGMENT_CATEGORIES = pd.DataFrame({
+    "segment_id": ["s1", "s4", "s5", "s3"],
+    "cross_category_id": ["X-1", "X-1", "X-3", None],   # X-3 is rejected
+})
+
+
+@pytest.fixture(scope="module")
+def result() -> dict[str, pd.DataFrame]:
+    tables, problems = run(SEGMENTS, PARTICIPANTS, RUN_CODINGS, CATEGORIES,
+                           RUN_SEGMENT_CATEGORIES, INPUTS, params=ThemeParams())
+    assert problems == []
+    return tables
+
+
+def test_run_returns_the_five_tables(result: dict[str, pd.DataFrame]) -> None:
+    assert sorted(result) == ["cooccurrence", "role_matrix", "segment_themes", "theme_matrix",
+                              "themes"]
+
+
+def test_run_themes_count_participants_and_sites(result: dict[str, pd.DataFrame]) -> None:
+    themes = result["themes"]
+    assert list(themes.columns) == THEME_COLUMNS + ["n_participants", "n_sites"]
+    assert themes[["theme_id", "kind", "n_participants", "n_sites"]].values.tolist() == [
+        ["code:alpha", "code", 2, 1],
+        ["code:beta", "code", 4, 2],
+        ["code:gamma", "code", 2, 2],
+        ["category:X-1", "category", 2, 2],
+        ["category:X-2", "category", 0, 0],
+    ]
+
+
+def test_run_segment_themes(result: dict[str, pd.DataFrame]) -> None:
+    assert list(result["segment_themes"].itertuples(index=False, name=None)) == [
+        ("s1", "category:X-1", "compare"),
+        ("s1", "code:alpha", "auto:pattern; human:marsh"),
+        ("s1", "code:beta", "auto:similarity"),
+        ("s2", "code:alpha", "auto:model"),
+        ("s2", "code:gamma", "auto:pattern"),
+        ("s3", "code:alpha", "human:okafor"),
+        ("s3", "code:beta", "auto:pattern"),
+        ("s4", "category:X-1", "compare"),
+        ("s4", "code:beta", "auto:pattern"),
+        ("s4", "code:gamma", "auto:pattern"),
+        ("s5", "code:beta", "auto:pattern"),
+    ]
+
+
+def test_theme_matrix_counts_per_site(result: dict[str, pd.DataFrame]) -> None:
+    matrix = result["theme_matrix"]
+    assert list(matrix.columns) == ["site", "theme_id", "n_segments", "n_participants",
+                                    "share_participants", "roles"]
+    # O1 has three participants (one silent), O2 two.
+    assert [tuple(r) for r in matrix.itertuples(index=False)] == [
+        ("O1", "category:X-1", 1, 1, 0.3333, ["Teacher"]),
+        ("O1", "code:alpha", 3, 2, 0.6667, ["Principal", "Teacher"]),
+        ("O1", "code:beta", 2, 2, 0.6667, ["Principal", "Teacher"]),
+        ("O1", "code:gamma", 1, 1, 0.3333, ["Teacher"]),
+        ("O2", "category:X-1", 1, 1, 0.5, ["Teacher"]),
+        ("O2", "code:beta", 2, 2, 1.0, ["Director", "Teacher"]),
+        ("O2", "code:gamma", 1, 1, 0.5, ["Teacher"]),
+    ]
+
+
+def test_role_matrix_counts_per_role(result: dict[str, pd.DataFrame]) -> None:
+    matrix = result["role_matrix"]
+    assert list(matrix.columns) == ["role", "theme_id", "n_segments", "n_participants",
+                                    "share_participants", "roles"]
+    # Two Directors (p4, p5), one Principal, two Teachers (p1, p3).
+    assert [tuple(r) for r in matrix.itertuples(index=False)] == [
+        ("Director", "code:beta", 1, 1, 0.5, ["Director"]),
+        ("Principal", "code:alpha", 1, 1, 1.0, ["Principal"]),
+        ("Principal", "code:beta", 1, 1, 1.0, ["Principal"]),
+        ("Teacher", "category:X-1", 2, 2, 1.0, ["Teacher"]),
+        ("Teacher", "code:alpha", 2, 1, 0.5, ["Teacher"]),
+        ("Teacher", "code:beta", 2, 2, 1.0, ["Teacher"]),
+        ("Teacher", "code:gamma", 2, 2, 1.0, ["Teacher"]),
+    ]
+
+
+def test_run_cooccurrence(result: dict[str, pd.DataFrame]) -> None:
+    # alpha {s1, s2, s3}, beta {s1, s3, s4, s5}, gamma {s2, s4}
+    assert [tuple(r) for r in result["cooccurrence"].itertuples(index=False)] == [
+        ("alpha", "beta", 2, 0.4),
+        ("alpha", "gamma", 1, 0.25),
+        ("beta", "gamma", 1, 0.2),
+    ]
+
+
+def test_run_with_no_codings_gives_empty_typed_tables() -> None:
+    tables, problems = run(SEGMENTS, PARTICIPANTS, RUN_CODINGS.iloc[:0], CATEGORIES,
+                           RUN_SEGMENT_CATEGORIES.iloc[:0], INPUTS, params=ThemeParams())
+    assert problems == []
+    themes = tables["themes"]
+    assert themes["theme_id"].tolist() == ["code:alpha", "code:beta", "code:gamma",
+                                           "category:X-1", "category:X-2"]
+    assert themes["n_participants"].tolist() == [0] * 5
+    assert themes["n_sites"].tolist() == [0] * 5
+    assert tables["segment_themes"].empty
+    assert list(tables["segment_themes"].columns) == ["segment_id", "theme_id", "source"]
+    for name, by in (("theme_matrix", "site"), ("role_matrix", "role")):
+        matrix = tables[name]
+        assert matrix.empty
+        assert list(matrix.columns) == [by, "theme_id", "n_segments", "n_participants",
+                                        "share_participants", "roles"]
+        assert matrix["n_segments"].dtype == "int64"
+        assert matrix["n_participants"].dtype == "int64"
+        assert matrix["share_participants"].dtype == "float64"
+    assert tables["cooccurrence"].empty
+    assert list(tables["cooccurrence"].columns) == ["code_a", "code_b", "n_segments",
+                                                    "jaccard"]
+
+
+def test_run_keeps_only_the_chosen_sources() -> None:
+    tables, _ = run(SEGMENTS, PARTICIPANTS, RUN_CODINGS, CATEGORIES, RUN_SEGMENT_CATEGORIES,
+                    INPUTS, params=ThemeParams(code_sources=("human",),
+                                               category_statuses=("promoted",)))
+    assert list(tables["segment_themes"].itertuples(index=False, name=None)) == [
+        ("s1", "code:alpha", "human:marsh"),
+        ("s3", "code:alpha", "human:okafor"),
+    ]
+    assert [tuple(r) for r in tables["theme_matrix"].itertuples(index=False)] == [
+        ("O1", "code:alpha", 2, 2, 0.6667, ["Principal", "Teacher"])]
+
+
+def test_run_rejects_a_broken_codebook() -> None:
+    broken = CodebookInputs((("codebooks/bad.yml", "codes:\n  - id: x\n    parent: nope\n"
+                                                   "    definition: X.\n"),))
+    with pytest.raises(InputError):
+        run(SEGMENTS, PARTICIPANTS, RUN_CODINGS, CATEGORIES, RUN_SEGMENT_CATEGORIES, broken,
+            params=ThemeParams())
+
+
+# --------------------------------------------------------------------------- cooccurrence
+
+
+def _pairs(rows: list[tuple[str, str]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["segment_id", "theme_id"])
+
+
+def test_cooccurrence_counts_and_jaccard_ignoring_categories() -> None:
+    pairs = _pairs([
+        ("s1", "code:a"), ("s1", "code:b"), ("s1", "code:c"), ("s1", "category:X-1"),
+        ("s2", "code:a"), ("s2", "code:b"), ("s2", "category:X-1"),
+        ("s3", "code:b"), ("s3", "code:c"),
+        ("s4", "code:a"),
+        ("s5", "code:c"), ("s5", "category:X-2"),
+    ])
+    out = cooccurrence(pairs)
+    # a {s1, s2, s4}, b {s1, s2, s3}, c {s1, s3, s5}
+    assert list(out.columns) == ["code_a", "code_b", "n_segments", "jaccard"]
+    assert [tuple(r) for r in out.itertuples(index=False)] == [
+        ("a", "b", 2, 0.5),
+        ("b", "c", 2, 0.5),
+        ("a", "c", 1, 0.2),
+    ]
+    assert out.index.tolist() == [0, 1, 2]
+
+
+def test_cooccurrence_rounds_jaccard_to_four_places() -> None:
+    pairs = _pairs([("s1", "code:a"), ("s1", "code:b"), ("s2", "code:a"), ("s3", "code:b"),
+                    ("s4", "code:b")])
+    assert [tuple(r) for r in cooccurrence(pairs).itertuples(index=False)] == [
+        ("a", "b", 1, 0.25)]
+    pairs = _pairs([("s1", "code:a"), ("s1", "code:b"), ("s2", "code:a"), ("s3", "code:b")])
+    assert cooccurrence(pairs)["jaccard"].tolist() == [0.3333]
+
+
+@pytest.mark.parametrize("rows", [
+    [],
+    [("s1", "code:a"), ("s2", "code:b")],
+    [("s1", "code:a"), ("s1", "category:X-1")],
+    [("s1", "category:X-1"), ("s1", "category:X-2")],
+], ids=["empty", "never-together", "code-and-category", "categories-only"])
+def test_cooccurrence_without_code_pairs_is_empty_with_typed_columns(
+        rows: list[tuple[str, str]]) -> None:
+    out = cooccurrence(_pairs(rows))
+    assert out.empty
+    assert list(out.columns) == ["code_a", "code_b", "n_segments", "jaccard"]
+    assert out["n_segments"].dtype == "int64"
+    assert out["jaccard"].dtype == "float64"
