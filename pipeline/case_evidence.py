@@ -51,7 +51,10 @@ def _terms(row: dict, theme_label: str) -> list[str]:
 def add_quote(doc: Doc, row: dict, ev: Evidence, theme: dict, kind: str,
               max_words: int) -> None:
     seg = ev.segments.loc[row["segment_id"]]
-    a, b = excerpt(seg["text"], _terms(row, theme["label"]), max_words)
+    # A discrepant quote must keep the words that make it discrepant.
+    pushback = CONTRAST.search(seg["text"]) if kind == "discrepant" else None
+    a, b = excerpt(seg["text"], _terms(row, theme["label"]), max_words,
+                   anchor=pushback.group(0) if pushback else "")
     doc.quote(seg["text"][a:b], citation_id=seg["citation_id"], locator=seg["locator"],
               segment_id=row["segment_id"], start_char=int(seg["start_char"]) + a,
               end_char=int(seg["start_char"]) + b, theme_id=theme["theme_id"], kind=kind,

@@ -61,11 +61,13 @@ def cross_case_doc(sites: pd.DataFrame, ev, balance: pd.DataFrame, params) -> Do
                   for r in rows.head(15).itertuples()]
         doc.table(table)
         shared = rows[rows["n_sites"] >= 0.7 * n_sites]["label"].tolist()
-        specific = rows[rows["n_sites"] <= 2]
+        # Site-specific: one or two sites but not every site (in a two-site study a theme
+        # voiced at both is shared, not specific).
+        specific = rows[(rows["n_sites"] <= 2) & (rows["n_sites"] < n_sites)]
         doc.bullet("Shared (70% of sites or more): " + ("; ".join(shared) or "none"))
         doc.bullet("Site-specific (one or two sites): " + ("; ".join(
             f"{r.label} ({', '.join(r.sites)})" for r in specific.itertuples()) or "none"))
-    _balance_section(doc, balance)
+    _balance_section(doc, balance, params.over_representation)
     doc.heading("Figures", 2)
     doc.image("figures/site_theme_heatmap.png", "Share of participants voicing each theme, "
               "by site")
@@ -73,12 +75,12 @@ def cross_case_doc(sites: pd.DataFrame, ev, balance: pd.DataFrame, params) -> Do
     return doc
 
 
-def _balance_section(doc: Doc, balance: pd.DataFrame) -> None:
+def _balance_section(doc: Doc, balance: pd.DataFrame, threshold: float) -> None:
     doc.heading("Quote balance", 2)
     flagged = balance[balance["over_represented"]]
     if flagged.empty:
-        doc.paragraph("No site or role is over-represented among the quotes (quote share "
-                      "above 1.5 times participant share).")
+        doc.paragraph(f"No site or role is over-represented among the quotes (quote share "
+                      f"above {threshold:g} times participant share).")
     for r in flagged.itertuples():
         doc.bullet(f"Over-represented {r.dimension} {r.value}: {r.quote_share:.0%} of quotes "
                    f"from {r.participant_share:.0%} of participants.")

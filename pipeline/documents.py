@@ -33,8 +33,9 @@ def to_markdown(blocks: pd.DataFrame) -> str:
             out += [f"![{b.text}]({b.locator})", ""]
         elif b.kind == "table":
             rows = json.loads(b.text)
-            out += ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(rows[0])]
-            out += ["| " + " | ".join(c.replace("|", "/") for c in r) + " |" for r in rows[1:]]
+            cells = [[c.replace("|", "/") for c in r] for r in rows]  # a pipe ends a cell
+            out += ["| " + " | ".join(cells[0]) + " |", "|" + "---|" * len(rows[0])]
+            out += ["| " + " | ".join(r) + " |" for r in cells[1:]]
             out += [""]
     text = "\n".join(out)
     return text.replace("\n\n\n", "\n\n").rstrip() + "\n"

@@ -6,24 +6,29 @@ import re
 import pandas as pd
 
 _SENTENCE = re.compile(r"\S.*?(?:[.!?]+[\"”’)\]]*(?=\s)|$)", re.DOTALL)
-CONTRAST = re.compile(r"\b(but|however|although|not sure|i don't think|i do not think|"
-                      r"disagree|doesn't|didn't|never|not really|sceptic|skeptic)\b",
-                      re.IGNORECASE)
+CONTRAST = re.compile(r"\b(but|however|although|not sure|i don['’]t think|i do not think|"
+                      r"disagree\w*|doesn['’]t|didn['’]t|never|not really|"
+                      r"sceptic\w*|skeptic\w*)\b", re.IGNORECASE)
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence in `text`, without surrounding spaces."""
-    return [(m.start(), m.end()) for m in _SENTENCE.finditer(text)]
+    return [(m.start(), m.start() + len(m.group().rstrip()))
+            for m in _SENTENCE.finditer(text)]
 
 
-def excerpt(text: str, terms: list[str], max_words: int) -> tuple[int, int]:
+def excerpt(text: str, terms: list[str], max_words: int, anchor: str = ""
+            ) -> tuple[int, int]:
     """Offsets of a verbatim excerpt: the whole text if short enough, else the sentence that
-    mentions the most theme terms, widened with its neighbours up to `max_words`."""
+    contains `anchor` (if given) or mentions the most theme terms, widened with its
+    neighbours up to `max_words`."""
     if len(text.split()) <= max_words:
         return 0, len(text)
     spans = sentences(text) or [(0, len(text))]
     lowered = [text[a:b].lower() for a, b in spans]
-    hits = [sum(t in s for t in terms) for s in lowered]
+    terms = [t.lower() for t in terms]
+    hits = [(anchor.lower() in s if anchor else 0, sum(t in s for t in terms))
+            for s in lowered]
     best = max(range(len(spans)), key=lambda i: (hits[i], -i))
     lo = hi = best
 

@@ -45,8 +45,6 @@ def test_sentences_are_in_order_and_do_not_overlap() -> None:
     assert all(b <= c for (_, b), (c, _) in zip(spans, spans[1:]))
 
 
-@pytest.mark.xfail(reason="BUG: a final sentence without an end mark keeps its trailing "
-                          "spaces (the regex's `$` alternative swallows them)", strict=True)
 def test_sentences_strip_trailing_spaces_of_a_final_fragment() -> None:
     text = "Ends. Then a fragment  "
     assert [text[a:b] for a, b in sentences(text)] == ["Ends.", "Then a fragment"]
@@ -234,17 +232,12 @@ def test_contrast_ignores_words_that_merely_contain_a_marker(text: str) -> None:
     assert CONTRAST.search(text) is None
 
 
-@pytest.mark.xfail(reason="BUG: CONTRAST only knows the straight apostrophe, so "
-                          "typographic ones (’, used in shipped transcripts) are missed",
-                   strict=True)
 @pytest.mark.parametrize("text", ["I don’t think it changed.", "It doesn’t reach them.",
                                   "We didn’t get the days."])
 def test_contrast_finds_markers_with_typographic_apostrophes(text: str) -> None:
     assert CONTRAST.search(text) is not None
 
 
-@pytest.mark.xfail(reason="BUG: `sceptic|skeptic` sit between word boundaries, so "
-                          "'sceptical', 'skeptical', 'scepticism' never match", strict=True)
 @pytest.mark.parametrize("text", ["I'm sceptical.", "Staff are skeptical.",
                                   "We have some scepticism."])
 def test_contrast_finds_forms_of_sceptic(text: str) -> None:

@@ -1,0 +1,232 @@
+"""documents: case-summary blocks rendered as Markdown and as DOCX."""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import docx
+import matplotlib
+import pandas as pd
+import pytest
+from docx.shared import Inches
+from docx.table import Table
+
+from pipeline.case_blocks import Doc
+from pipeline.documents import quote_lines, to_docx, to_markdown
+
+matplotlib.use("Agg")
+
+
+def _frame(doc: Doc, shuffle: bool = False) -> pd.DataFrame:
+    frame = pd.DataFrame(doc.blocks)
+    return frame.iloc[::-1].reset_index(drop=True) if shuffle else frame
+
+
+def _sample() -> Doc:
+    doc = Doc("O1")
+    doc.heading("O1: Alder District", 1)
+    doc.paragraph("A skeleton.")
+    doc.heading("Profile", 2)
+    doc.bullet("kind: district")
+    doc.bullet("3 interviews")
+    doc.heading("Student voice", 3)
+    doc.quote("Line one\nline two.", citation_id="O1_Teacher#1_5.2",
+              locator="O1_Teacher#1_5.2 ¶4", segment_id="s1", start_char=10, end_char=28)
+    doc.paragraph("Discrepant or qualifying evidence:")
+    doc.bullet("one point")
+    doc.quote("Short.", citation_id="O1_Director#1_5.4", locator="O1_Director#1_5.4 ¶2",
+              segment_id="s2", start_char=0, end_char=6)
+    doc.image("../figures/heat.png", "Share by site")
+    doc.table([["Theme", "Where"], ["A|B", "O1"], ["C", "O2 | O3"]])
+    doc.bullet("last point")
+    return doc
+
+
+SAMPLE_MARKDOWN = """\
+# O1: Alder District
+
+A skeleton.
+
+## Profile
+
+- kind: district
+- 3 interviews
+
+### Student voice
+
+> “Line one
+> line two.” (O1_Teacher#1_5.2 ¶4)
+
+Discrepant or qualifying evidence:
+
+- one point
+
+> “Short.” (O1_Director#1_5.4 ¶2)
+
+![Share by site](../figures/heat.png)
+
+| Theme | Where |
+|---|---|
+| A/B | O1 |
+| C | O2 / O3 |
+
+- last point
+"""
+
+
+# ------------------------------------------------------------------------------- Markdown
+
+
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_to_markdown_renders_every_kind_in_order(shuffle: bool) -> None:
+    assert to_markdown(_frame(_sample(), shuffle)) == SAMPLE_MARKDOWN
+
+
+@pytest.mark.parametrize("text, locator, expected", [
+    ("Short.", "L ¶1", ["> “Short.” (L ¶1)"]),
+    ("One\ntwo\nthree.", "L ¶2", ["> “One", "> two", "> three.” (L ¶2)"]),
+    ("One.\n\nTwo.", "L ¶3", ["> “One.", ">", "> Two.” (L ¶3)"]),
+])
+def test_quote_lines(text: str, locator: str, expected: list[str]) -> None:
+    assert quote_lines(text, locator) == expected
+
+
+@pytest.mark.parametrize("second, expected", [
+    (lambda d: d.paragraph("P."), "- a\n- b\n\nP.\n"),
+    (lambda d: d.heading("H", 2), "- a\n- b\n\n## H\n"),
+    (lambda d: d.quote("Q.", citation_id="c", locator="c ¶1", segment_id="s",
+                       start_char=0, end_char=2), "- a\n- b\n\n> “Q.” (c ¶1)\n"),
+    (lambda d: d.image("f.png", "Cap"), "- a\n- b\n\n![Cap](f.png)\n"),
+    (lambda d: d.table([["x"], ["1"]]), "- a\n- b\n\n| x |\n|---|\n| 1 |\n"),
+    (lambda d: d.bullet("c"), "- a\n- b\n- c\n"),
+])
+def test_a_list_ends_with_a_blank_line(second, expected: str) -> None:
+    doc = Doc("X")
+    doc.bullet("a")
+    doc.bullet("b")
+    second(doc)
+    assert to_markdown(_frame(doc)) == expected
+
+
+@pytest.mark.parametrize("level, prefix", [(1, "# "), (2, "## "), (3, "### "), (4, "#### ")])
+def test_heading_levels(level: int, prefix: str) -> None:
+    doc = Doc("X")
+    doc.heading("Title", level)
+    doc.paragraph("Text.")
+    assert to_markdown(_frame(doc)) == f"{prefix}Title\n\nText.\n"
+
+
+def test_paragraph_before_a_list_is_separated_by_one_blank_line() -> None:
+    doc = Doc("X")
+    doc.paragraph("Intro.")
+    doc.bullet("a")
+    assert to_markdown(_frame(doc)) == "Intro.\n\n- a\n"
+
+
+def test_table_body_cells_have_pipes_replaced() -> None:
+    doc = Doc("X")
+    doc.table([["Role", "Quotes"], ["a|b|c", "3"]])
+    assert to_markdown(_frame(doc)) == "| Role | Quotes |\n|---|---|\n| a/b/c | 3 |\n"
+
+
+def test_table_header_cells_have_pipes_replaced_too() -> None:
+    doc = Doc("X")
+    doc.table([["Role | kind", "Quotes"], ["a", "3"]])
+    assert to_markdown(_frame(doc)) == "| Role / kind | Quotes |\n|---|---|\n| a | 3 |\n"
+
+
+# ----------------------------------------------------------------------------------- DOCX
+
+
+def _png(path: Path) -> Path:
+    import matplotlib.pyplot as plt
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig, ax = plt.subplots(figsize=(2, 1))
+    ax.plot([0, 1], [0, 1])
+    fig.savefig(path, format="png")
+    plt.close(fig)
+    return path
+
+
+def _open(data: bytes):
+    return docx.Document(io.BytesIO(data))
+
+
+def _content(document) -> list[tuple]:
+    out = []
+    for item in document.iter_inner_content():
+        if isinstance(item, Table):
+            out.append(("table", item.style.name,
+                        [[c.text for c in row.cells] for row in item.rows]))
+        else:
+            out.append((item.style.name, item.text))
+    return out
+
+
+def test_to_docx_contains_every_block_in_order(tmp_path: Path) -> None:
+    _png(tmp_path / "figures" / "heat.png")
+    base = tmp_path / "cases"
+    base.mkdir()
+    document = _open(to_docx(_frame(_sample(), shuffle=True), base))
+    assert _content(document) == [
+        ("Heading 1", "O1: Alder District"),
+        ("Normal", "A skeleton."),
+        ("Heading 2", "Profile"),
+        ("List Bullet", "kind: district"),
+        ("List Bullet", "3 interviews"),
+        ("Heading 3", "Student voice"),
+        ("Quote", "“Line one\nline two.” (O1_Teacher#1_5.2 ¶4)"),
+        ("Normal", "Discrepant or qualifying evidence:"),
+        ("List Bullet", "one point"),
+        ("Quote", "“Short.” (O1_Director#1_5.4 ¶2)"),
+        ("Normal", ""),                      # the picture's paragraph
+        ("Caption", "Share by site"),
+        ("table", "Table Grid", [["Theme", "Where"], ["A|B", "O1"], ["C", "O2 | O3"]]),
+        ("List Bullet", "last point"),
+    ]
+
+
+def test_docx_quote_has_the_locator_in_bold(tmp_path: Path) -> None:
+    document = _open(to_docx(_frame(_sample()), tmp_path))
+    quotes = [p for p in document.paragraphs if p.style.name == "Quote"]
+    assert [[(r.text, bool(r.bold)) for r in p.runs] for p in quotes] == [
+        [("“Line one\nline two.”", False), (" (O1_Teacher#1_5.2 ¶4)", True)],
+        [("“Short.”", False), (" (O1_Director#1_5.4 ¶2)", True)],
+    ]
+
+
+def test_docx_table_header_is_bold(tmp_path: Path) -> None:
+    document = _open(to_docx(_frame(_sample()), tmp_path))
+    assert len(document.tables) == 1
+    table = document.tables[0]
+    assert [[bool(r.bold) for c in row.cells for r in c.paragraphs[0].runs]
+            for row in table.rows] == [[True, True], [False, False], [False, False]]
+
+
+def test_docx_image_is_embedded_when_the_file_exists(tmp_path: Path) -> None:
+    _png(tmp_path / "figures" / "heat.png")
+    base = tmp_path / "cases"
+    base.mkdir()
+    document = _open(to_docx(_frame(_sample()), base))
+    assert len(document.inline_shapes) == 1
+    assert document.inline_shapes[0].width == Inches(6)
+    assert [p.text for p in document.paragraphs if p.style.name == "Caption"] == [
+        "Share by site"]
+
+
+def test_docx_missing_image_leaves_only_the_caption(tmp_path: Path) -> None:
+    document = _open(to_docx(_frame(_sample()), tmp_path))
+    assert len(document.inline_shapes) == 0
+    content = _content(document)
+    at = content.index(("Caption", "Share by site"))
+    assert content[at - 1] == ("Quote", "“Short.” (O1_Director#1_5.4 ¶2)")
+
+
+@pytest.mark.parametrize("level, style", [(1, "Heading 1"), (3, "Heading 3"),
+                                          (4, "Heading 4"), (5, "Heading 4"),
+                                          (9, "Heading 4")])
+def test_docx_heading_levels_stop_at_four(tmp_path: Path, level: int, style: str) -> None:
+    doc = Doc("X")
+    doc.heading("Title", level)
+    assert _content(_open(to_docx(_frame(doc), tmp_path))) == [(style, "Title")]
