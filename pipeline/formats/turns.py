@@ -81,26 +81,36 @@ def parse_turns(text: str, path: str, known_labels: set[str], max_label_words: i
         starts.append(starts[-1] + len(line) + 1)
     body_from = _read_header(lines, out)
     known = set(known_labels) | header_names(out.header)
-
     candidates = {}  # line index -> (speaker, content column or None for otter, timestamp)
     for i in range(body_from, len(lines)):
         found = _match_label(lines[i], max_label_words)
         if found:
             candidates[i] = found
     counts = Counter(label_key(c[0]) for c in candidates.values())
+    accepted = {i: c for i, c in candidates.items()
+                if c[1] is None or label_key(c[0]) in known or counts[label_key(c[0])] > 1}
+    _collect_turns(lines, starts, body_from, candidates, accepted, path, out)
+    for turn, nxt in zip(out.turns, out.turns[1:]):
+        if turn.start_time is not None and nxt.start_time is not None:
+            turn.end_time = nxt.start_time
+    if not out.turns:
+        out.problems.append(error(path, body_from + 1 if body_from < len(lines) else 0,
+                                  "no speaker turns found; expected lines like 'Name: text', "
+                                  "'[00:12:31] Name: text' or an Otter-style 'Name  12:31' line"))
+    return out
 
+
+def _collect_turns(lines: list[str], starts: list[int], body_from: int, candidates: dict,
+                   accepted: dict, path: str, out: ParsedText) -> None:
+    """Walk the body: accepted labels open turns, other lines continue the current one."""
     current: RawTurn | None = None
     for i in range(body_from, len(lines)):
         line = lines[i]
-        cand = candidates.get(i)
-        if cand is not None:
-            speaker, col, ts = cand
-            accepted = col is None or label_key(speaker) in known or counts[label_key(speaker)] > 1
-            if not accepted and current is not None:
-                out.problems.append(warning(
-                    path, i + 1, f"'{speaker}:' looks like a speaker label but is used only once "
-                    f"and is not a known speaker; read as part of the previous turn"))
-                cand = None
+        cand = accepted.get(i) if current is not None else candidates.get(i)
+        if i in candidates and cand is None:
+            out.problems.append(warning(
+                path, i + 1, f"'{candidates[i][0]}:' looks like a speaker label but is used "
+                f"only once and is not a known speaker; read as part of the previous turn"))
         if cand is not None:
             speaker, col, ts = cand
             if current is not None:
@@ -110,28 +120,19 @@ def parse_turns(text: str, path: str, known_labels: set[str], max_label_words: i
                               end_char=pos, start_time=parse_timestamp(ts) if ts else None)
             if col is not None and line[col:].strip():
                 current.end_char = starts[i] + len(line)
+        elif not line.strip():
             continue
-        if not line.strip():
-            continue
-        if current is None:
+        elif current is None:
             if not line.lstrip().startswith(("#", "[")):
                 out.problems.append(warning(
                     path, i + 1, "text before the first speaker turn is ignored; turns should "
                     "start with a label like 'Name: text'"))
-            continue
-        if current.end_char == current.start_char:  # first content line of this turn
-            current.start_char = starts[i] + (len(line) - len(line.lstrip()))
-        current.end_char = starts[i] + len(line)
+        else:
+            if current.end_char == current.start_char:  # first content line of this turn
+                current.start_char = starts[i] + (len(line) - len(line.lstrip()))
+            current.end_char = starts[i] + len(line)
     if current is not None:
         out.turns.append(current)
-    for turn, nxt in zip(out.turns, out.turns[1:]):
-        if turn.start_time is not None and nxt.start_time is not None:
-            turn.end_time = nxt.start_time
-    if not out.turns:
-        out.problems.append(error(path, body_from + 1 if body_from < len(lines) else 0,
-                                  "no speaker turns found; expected lines like 'Name: text', "
-                                  "'[00:12:31] Name: text' or an Otter-style 'Name  12:31' line"))
-    return out
 
 
 def _read_header(lines: list[str], out: ParsedText) -> int:
