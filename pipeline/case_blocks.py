@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 BLOCK_COLUMNS = ["doc", "order", "kind", "level", "text", "citation_id", "locator",
-                 "segment_id", "start_char", "end_char"]
+                 "segment_id", "start_char", "end_char", "note"]
 
 
 class Doc:
@@ -22,7 +22,8 @@ class Doc:
                             "locator": cite.get("locator", ""),
                             "segment_id": cite.get("segment_id", ""),
                             "start_char": cite.get("start_char", -1),
-                            "end_char": cite.get("end_char", -1)})
+                            "end_char": cite.get("end_char", -1),
+                            "note": cite.get("note", "")})
 
     def heading(self, text: str, level: int) -> None:
         self._add("heading", text, level)
@@ -40,11 +41,12 @@ class Doc:
         self._add("table", json.dumps(rows, ensure_ascii=False))
 
     def quote(self, text: str, *, citation_id: str, locator: str, segment_id: str,
-              start_char: int, end_char: int, **about) -> None:
-        """A verbatim quote: `text` is transcript[start_char:end_char] of `citation_id`."""
+              start_char: int, end_char: int, note: str = "", **about) -> None:
+        """A verbatim quote: `text` is transcript[start_char:end_char] of `citation_id`;
+        `note` says where its evidence comes from (coder, method, or why it is discrepant)."""
         self._add("quote", text, citation_id=citation_id, locator=locator,
-                  segment_id=segment_id, start_char=start_char, end_char=end_char)
+                  segment_id=segment_id, start_char=start_char, end_char=end_char, note=note)
         self.used.add(segment_id)
         self.quotes.append({"doc": self.name, "citation_id": citation_id, "locator": locator,
                             "segment_id": segment_id, "start_char": start_char,
-                            "end_char": end_char, "quote": text, **about})
+                            "end_char": end_char, "quote": text, "note": note, **about})

@@ -48,17 +48,48 @@ def _terms(row: dict, theme_label: str) -> list[str]:
     return found + label
 
 
+_SOURCE_NAMES = {"auto:pattern": "keywords", "auto:similarity": "similarity to the code",
+                 "auto:model": "model trained on the human codings",
+                 "compare": "constant comparison"}
+
+
+def provenance_note(row: dict) -> str:
+    """Why the segment counts for the theme: who coded it, or which automatic method."""
+    sources = [s.strip() for s in str(row.get("source", "")).split(";") if s.strip()]
+    coders = sorted(s.removeprefix("human:") for s in sources if s.startswith("human:"))
+    if coders:
+        return "coded by " + ", ".join(coders)
+    methods = [_SOURCE_NAMES.get(s, s) for s in sources]
+    terms = f" ({row['terms']})" if row.get("terms") else ""
+    return "automatic: " + ", ".join(methods) + terms if methods else ""
+
+
+def discrepancy_note(quote: str, segment_id: str, ev: Evidence, tension_family: str) -> str:
+    """Why a quote is offered as discrepant: its pushback words, or the tension it voices."""
+    pushback = CONTRAST.search(quote)
+    if pushback:
+        return f"qualifies or pushes back (“{pushback.group(0)}”)"
+    tensions = ev.pairs[(ev.pairs["segment_id"] == segment_id)]["theme_id"]
+    labels = ev.themes.set_index("theme_id").reindex(tensions)
+    labels = labels[labels["family"].fillna("").str.lower().str.contains(tension_family)]
+    return "also voices a tension: " + "; ".join(labels["label"]) if len(labels) else ""
+
+
 def add_quote(doc: Doc, row: dict, ev: Evidence, theme: dict, kind: str,
-              max_words: int) -> None:
+              max_words: int, tension_family: str = "tension") -> None:
     seg = ev.segments.loc[row["segment_id"]]
     # A discrepant quote must keep the words that make it discrepant.
     pushback = CONTRAST.search(seg["text"]) if kind == "discrepant" else None
     a, b = excerpt(seg["text"], _terms(row, theme["label"]), max_words,
                    anchor=pushback.group(0) if pushback else "")
-    doc.quote(seg["text"][a:b], citation_id=seg["citation_id"], locator=seg["locator"],
+    text = seg["text"][a:b]
+    note = (discrepancy_note(text, row["segment_id"], ev, tension_family.lower())
+            if kind == "discrepant" else provenance_note(row))
+    doc.quote(text, citation_id=seg["citation_id"], locator=seg["locator"],
               segment_id=row["segment_id"], start_char=int(seg["start_char"]) + a,
-              end_char=int(seg["start_char"]) + b, theme_id=theme["theme_id"], kind=kind,
-              participant_id=row["participant_id"], role=row["role"], site=row["site"])
+              end_char=int(seg["start_char"]) + b, note=note, theme_id=theme["theme_id"],
+              kind=kind, participant_id=row["participant_id"], role=row["role"],
+              site=row["site"])
 
 
 def synthesis(row: dict, ev: Evidence) -> str:
@@ -100,7 +131,8 @@ def theme_section(doc: Doc, row: dict, ev: Evidence, params) -> None:
     if discrepant:
         doc.paragraph("Discrepant or qualifying evidence:")
         for r in discrepant:
-            add_quote(doc, r, ev, row, "discrepant", params.quote_max_words)
+            add_quote(doc, r, ev, row, "discrepant", params.quote_max_words,
+                      params.tension_family)
     else:
         doc.paragraph("No discrepant or qualifying evidence among the coded segments.")
 

@@ -28,7 +28,9 @@ def to_markdown(blocks: pd.DataFrame) -> str:
         elif b.kind == "bullet":
             out += [f"- {b.text}"]
         elif b.kind == "quote":
-            out += quote_lines(b.text, b.locator) + [""]
+            note = getattr(b, "note", "")
+            out += quote_lines(b.text, b.locator) + ([f"<sub>{note}</sub>"] if note else [])
+            out += [""]
         elif b.kind == "image":
             out += [f"![{b.text}]({b.locator})", ""]
         elif b.kind == "table":
@@ -55,6 +57,8 @@ def to_docx(blocks: pd.DataFrame, base: Path) -> bytes:
             para = document.add_paragraph(style="Quote")
             para.add_run(f"“{b.text}”")
             para.add_run(f" ({b.locator})").bold = True
+            if getattr(b, "note", ""):
+                document.add_paragraph(b.note, style="Caption")
         elif b.kind == "image":
             picture = (base / b.locator).resolve()
             if picture.is_file():

@@ -9,7 +9,7 @@ import pytest
 from pipeline.case_blocks import BLOCK_COLUMNS, Doc
 
 NO_CITE = {"citation_id": "", "locator": "", "segment_id": "", "start_char": -1,
-           "end_char": -1}
+           "end_char": -1, "note": ""}
 
 
 def test_a_new_doc_is_empty() -> None:
@@ -64,7 +64,7 @@ def test_image_keeps_its_path_in_the_locator() -> None:
     assert doc.blocks == [{"doc": "X", "order": 0, "kind": "image", "level": 0,
                            "text": "New categories per interview", "citation_id": "",
                            "locator": "figures/saturation.png", "segment_id": "",
-                           "start_char": -1, "end_char": -1}]
+                           "start_char": -1, "end_char": -1, "note": ""}]
 
 
 def test_table_is_stored_as_json_keeping_non_ascii() -> None:
@@ -87,11 +87,11 @@ def test_quote_records_citation_fields_quote_and_used() -> None:
                              "text": "We stop waiting.", "citation_id": "O3_Director#1_5.9",
                              "locator": "O3_Director#1_5.9 ¶8",
                              "segment_id": "O3_Director#1_5.9:0008:001", "start_char": 120,
-                             "end_char": 136}
+                             "end_char": 136, "note": ""}
     assert doc.quotes == [{"doc": "O3", "citation_id": "O3_Director#1_5.9",
                            "locator": "O3_Director#1_5.9 ¶8",
                            "segment_id": "O3_Director#1_5.9:0008:001", "start_char": 120,
-                           "end_char": 136, "quote": "We stop waiting.",
+                           "end_char": 136, "quote": "We stop waiting.", "note": "",
                            "theme_id": "code:lfm_initiative", "kind": "support",
                            "participant_id": "O3_Director#1_5.9/1", "role": "Director",
                            "site": "O3"}]
@@ -109,7 +109,7 @@ def test_quotes_accumulate_and_used_is_a_set() -> None:
     assert doc.used == {"s1", "s2"}
     # without extra fields a quote row has just the citation and the text
     assert list(doc.quotes[0]) == ["doc", "citation_id", "locator", "segment_id",
-                                   "start_char", "end_char", "quote"]
+                                   "start_char", "end_char", "quote", "note"]
 
 
 def test_blocks_make_a_frame_with_the_block_columns() -> None:

@@ -340,3 +340,24 @@ def test_a_discrepant_excerpt_keeps_the_qualifying_sentence() -> None:
     theme_section(doc, _row(ev, "O1", "code:voice"), ev, _params(quotes_per_theme=1))
     assert doc.quotes[-1]["segment_id"] == "T3"
     assert "Nothing changed at all, but that is how it goes here." in doc.quotes[-1]["quote"]
+
+
+@pytest.mark.parametrize("row, note", [
+    ({"source": "auto:pattern; human:okafor; human:marsh", "terms": "x"},
+     "coded by marsh, okafor"),
+    ({"source": "auto:pattern; auto:similarity", "terms": "grant; money"},
+     "automatic: keywords, similarity to the code (grant; money)"),
+    ({"source": "compare", "terms": ""}, "automatic: constant comparison"),
+    ({"source": "", "terms": ""}, ""),
+])
+def test_provenance_note_says_who_or_what_coded_it(row: dict, note: str) -> None:
+    from pipeline.case_evidence import provenance_note
+    assert provenance_note(row) == note
+
+
+def test_discrepant_quotes_say_why(ev: Evidence) -> None:
+    doc = Doc("O1")
+    theme_section(doc, _row(ev, "O1", "code:voice"), ev, _params())
+    assert doc.quotes[-1]["kind"] == "discrepant"
+    assert doc.quotes[-1]["note"] == "qualifies or pushes back (“but”)"
+    assert all(q["note"] for q in doc.quotes)

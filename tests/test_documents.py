@@ -230,3 +230,9 @@ def test_docx_heading_levels_stop_at_four(tmp_path: Path, level: int, style: str
     doc = Doc("X")
     doc.heading("Title", level)
     assert _content(_open(to_docx(_frame(doc), tmp_path))) == [(style, "Title")]
+
+
+def test_quote_notes_follow_the_quote_outside_the_citation() -> None:
+    blocks = pd.DataFrame([{"order": 0, "kind": "quote", "level": 0, "text": "We stop.",
+                            "locator": "O1_A#1_5.2 ¶3", "note": "coded by marsh"}])
+    assert to_markdown(blocks) == "> “We stop.” (O1_A#1_5.2 ¶3)\n<sub>coded by marsh</sub>\n"
