@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
 
@@ -38,8 +39,13 @@ class Evidence:
         return cls(transcripts, participants, segments.set_index("segment_id"), themes,
                    pairs, theme_matrix)
 
+    @cached_property
+    def _groups(self) -> dict:
+        # Grouped once: candidates are asked for every theme of every site.
+        return {k: g for k, g in self.pairs.groupby(["site", "theme_id"])}
+
     def candidates(self, site: str, theme_id: str) -> pd.DataFrame:
-        return self.pairs[(self.pairs["site"] == site) & (self.pairs["theme_id"] == theme_id)]
+        return self._groups.get((site, theme_id), self.pairs.iloc[0:0])
 
 
 def _terms(row: dict, theme_label: str) -> list[str]:

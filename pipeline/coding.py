@@ -23,8 +23,9 @@ from pipeline.human_codings import read_csv_codings, spans_to_segments
 from pipeline.human_qdpx import read_qdpx_codings
 from pipeline.keywords import match_segments
 from pipeline.nlp import fast_nlp
-from pipeline.similarity import make_vectorizer, similarity_codings
+from pipeline.similarity import similarity_codings
 from pipeline.sources import CodebookInputs
+from pipeline.tfidf import fit_lemmas
 
 CODING_COLUMNS = ["segment_id", "code_id", "source", "coder", "score", "evidence"]
 
@@ -143,25 +144,13 @@ def _coder_pairs(human: pd.DataFrame, codes: list[str]) -> list[pd.DataFrame]:
     return frames
 
 
-def _fit_space(lemmas: pd.Series, min_df: int):
-    """TF-IDF space of the segments; tiny corpora whose segments share no term fall back to
-    keeping every term, and a corpus without words has no space (None)."""
-    for df in dict.fromkeys((min(min_df, max(1, len(lemmas) - 1)), 1)):
-        vectorizer = make_vectorizer(df)
-        try:
-            return vectorizer, vectorizer.fit_transform(lemmas)
-        except ValueError:
-            continue
-    return vectorizer, None
-
-
 def run(transcripts: pd.DataFrame, segments: pd.DataFrame, codebooks: CodebookInputs, *,
         params: CodeParams) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
     book, spans, problems = load_inputs(transcripts, codebooks)
     human = spans_to_segments(spans, segments, params.span_min_overlap)
     nlp = fast_nlp(params.lang)
     auto = [pattern_rows(match_segments(segments, book, nlp), params.pattern_min_terms)]
-    vectorizer, X = _fit_space(segments["lemmas"], params.min_df)
+    vectorizer, X = fit_lemmas(segments["lemmas"].tolist(), params.min_df)
     if X is not None and book.codable:
         sim = similarity_codings(segments, X, vectorizer, book, nlp,
                                  params.similarity_threshold, params.similarity_max_codes,

@@ -3,11 +3,15 @@ agglomerative baselines on the same vectors, stability across seeds, and key ret
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 from sklearn.cluster import AgglomerativeClustering, KMeans
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
+from pipeline.compare import cluster, interview_order, ordered_segments
+from pipeline.represent import run as represent
 
 
 def primary_codes(human: pd.DataFrame, code_order: list[str]) -> pd.Series:
@@ -47,8 +51,6 @@ def key_retention(before: pd.Series, after: pd.Series) -> float:
 def run_clustering(transcripts: pd.DataFrame, segments: pd.DataFrame, rep_params,
                    params) -> pd.DataFrame:
     """Representation and constant comparison from scratch (for experiments)."""
-    from pipeline.compare import cluster, ordered_segments
-    from pipeline.represent import run as represent
 
     vectors = represent(segments, params=rep_params)[0]["segment_vectors"]
     segs, X = ordered_segments(transcripts, segments, vectors)
@@ -59,10 +61,6 @@ def evaluate(transcripts: pd.DataFrame, segments: pd.DataFrame, reference: pd.Se
              rep_params, params, seeds: tuple[int, ...] = (0, 1, 2, 3, 4)) -> dict:
     """Recovery against the human themes (with baselines), seed stability, key retention.
     The algorithm is measured as it stands, before researcher decisions are applied."""
-    from dataclasses import replace
-
-    from pipeline.compare import ordered_segments
-    from pipeline.represent import run as represent
 
     runs = {s: run_clustering(transcripts, segments, replace(rep_params, seed=s), params)
             for s in seeds}
@@ -91,8 +89,6 @@ def _retention(transcripts: pd.DataFrame, segments: pd.DataFrame, rep_params, pa
                full: pd.DataFrame) -> dict:
     """Run without one interview, then compare with the full run: the share of the smaller
     run's keys that survive when the interview is added (last conducted, and a middle one)."""
-    from pipeline.compare import interview_order
-
     order = interview_order(transcripts)["citation_id"].tolist()
     out = {}
     for which, cid in (("last interview added", order[-1]),
@@ -115,10 +111,6 @@ COMPARE_GRID = {"n_components": (20, 30, 50), "join_threshold": (0.4, 0.5, 0.6, 
 def sweep(transcripts: pd.DataFrame, segments: pd.DataFrame, reference: pd.Series,
           rep_params, params, grid: dict[str, tuple] = COMPARE_GRID) -> pd.DataFrame:
     """ARI and NMI of cross-site categories for each grid point, best ARI first."""
-    from dataclasses import replace
-
-    from pipeline.compare import cluster, ordered_segments
-    from pipeline.represent import run as represent
 
     rows = []
     for comps in grid["n_components"]:

@@ -18,7 +18,8 @@ def quote_balance(quotes: pd.DataFrame, participants: pd.DataFrame, threshold: f
     for dim in ("site", "role"):
         people = participants[dim].value_counts()
         said = quotes[dim].value_counts() if len(quotes) else pd.Series(dtype=int)
-        for value in sorted(set(people.index) | set(said.index)):
+        values = set(people.index) | set(said.index)
+        for value in sorted(values, key=_site_key if dim == "site" else str):
             n_q, n_p = int(said.get(value, 0)), int(people.get(value, 0))
             q_share = n_q / max(1, len(quotes))
             p_share = n_p / max(1, len(participants))

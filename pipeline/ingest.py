@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
@@ -20,22 +19,18 @@ from pipeline.ingest_tables import build_tables
 from pipeline.names import label_key, split_people
 from pipeline.progress import progress
 from pipeline.reader import read_transcript
-from pipeline.sources import Corpus
+from pipeline.sources import Cache, Corpus, no_cache
 from pipeline.speakers import assign_participants, interviewer_keys
 from pipeline.study import Study, load_study
 from pipeline.textio import count_words
 
 Doc = dict[str, Any]
-Cache = Callable[[str, Callable[[], Doc]], Doc]  # (key, compute) -> value
 
 
 @dataclass(frozen=True)
 class IngestParams:
     max_label_words: int = 5
 
-
-def _no_cache(key: str, compute: Callable[[], Doc]) -> Doc:
-    return compute()
 
 
 def parse_document(path: str, data: bytes, study: Study, params: IngestParams) -> Doc:
@@ -174,7 +169,7 @@ def check_corpus(docs: list[Doc], study: Study) -> list[Problem]:
     return problems
 
 
-def collect(corpus: Corpus, params: IngestParams, cache: Cache = _no_cache
+def collect(corpus: Corpus, params: IngestParams, cache: Cache = no_cache
             ) -> tuple[Study | None, list[Doc], list[Problem]]:
     """Parse every transcript (through the cache) and gather all problems."""
     study, problems = load_study(corpus.study_bytes, corpus.sites_bytes,
@@ -195,7 +190,7 @@ def collect(corpus: Corpus, params: IngestParams, cache: Cache = _no_cache
     return study, docs, sorted(set(problems))
 
 
-def run(corpus: Corpus, *, params: IngestParams, cache: Cache = _no_cache
+def run(corpus: Corpus, *, params: IngestParams, cache: Cache = no_cache
         ) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
     """Build the ingest tables; raise `InputError` (writing nothing) on any error."""
     study, docs, problems = collect(corpus, params, cache)

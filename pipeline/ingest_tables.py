@@ -28,7 +28,9 @@ def build_tables(study: Study, docs: list[Doc]) -> dict[str, pd.DataFrame]:
 
 def _transcripts(docs: list[Doc], turns: pd.DataFrame, participants: pd.DataFrame
                  ) -> pd.DataFrame:
-    part = turns[turns["speaker_role"] == "participant"]
+    spoken = (turns[turns["speaker_role"] == "participant"]
+              .groupby("citation_id")["n_words"].sum())
+    people = participants.groupby("citation_id").size()
     rows = []
     for d in docs:
         cid = d["citation_id"]
@@ -38,9 +40,9 @@ def _transcripts(docs: list[Doc], turns: pd.DataFrame, participants: pd.DataFram
             "interview_date": pd.Timestamp(d["interview_date"]).date(), "phase": d["phase"],
             "source_path": d["source_path"], "format": d["format"], "encoding": d["encoding"],
             "n_words": count_words(d["text"]),
-            "n_participant_words": int(part.loc[part["citation_id"] == cid, "n_words"].sum()),
+            "n_participant_words": int(spoken.get(cid, 0)),
             "n_turns": len(d["turns"]),
-            "n_participants": int((participants["citation_id"] == cid).sum()),
+            "n_participants": int(people.get(cid, 0)),
             "interviewers": d["interviewers"], "sha256": d["sha256"], "text": d["text"],
         })
     return pd.DataFrame(rows)

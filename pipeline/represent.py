@@ -13,8 +13,9 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 from sklearn.decomposition import TruncatedSVD
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
+
+from pipeline.tfidf import fit_lemmas
 
 
 @dataclass(frozen=True)
@@ -33,18 +34,6 @@ class Representation(Protocol):
         """One L2-normalised row per text."""
 
 
-def _tfidf(texts: Sequence[str], min_df: int, max_df: float):
-    """TF-IDF matrix; when pruning leaves no term (tiny or disjoint texts) every term is
-    kept, and when there are no words at all the result is None."""
-    for lo, hi in ((min_df, max_df), (1, 1.0)):
-        try:
-            return TfidfVectorizer(token_pattern=r"\S+", lowercase=False, sublinear_tf=True,
-                                   min_df=lo, max_df=hi).fit_transform(texts)
-        except ValueError:
-            continue
-    return None
-
-
 class LsaRepresentation:
     name = "lsa"
 
@@ -54,7 +43,7 @@ class LsaRepresentation:
     def fit_transform(self, texts: Sequence[str]) -> np.ndarray:
         p = self.params
         n = len(texts)
-        X = _tfidf(texts, min(p.min_df, max(1, n - 1)), p.max_df if n > 20 else 1.0)
+        _, X = fit_lemmas(texts, p.min_df, p.max_df if n > 20 else 1.0, (1, 1))
         if X is None:
             return np.zeros((n, 1), dtype=np.float32)
         k = min(p.n_components, X.shape[1] - 1, n - 1)
@@ -71,7 +60,7 @@ class TfidfRepresentation(LsaRepresentation):
     name = "tfidf"
 
     def fit_transform(self, texts: Sequence[str]) -> np.ndarray:
-        X = _tfidf(texts, min(self.params.min_df, max(1, len(texts) - 1)), 1.0)
+        _, X = fit_lemmas(texts, self.params.min_df, 1.0, (1, 1))
         if X is None:
             return np.zeros((len(texts), 1), dtype=np.float32)
         return normalize(X.toarray()).astype(np.float32)

@@ -7,17 +7,14 @@ transcript text, so ``text == transcript[start_char:end_char]`` always holds.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import pandas as pd
 import spacy
 
 from pipeline.nlp import content_lemmas, fast_nlp
 from pipeline.progress import progress
-
-Cache = Callable[[str, Callable[[], Any]], Any]
+from pipeline.sources import Cache, no_cache
 
 
 @dataclass(frozen=True)
@@ -26,9 +23,6 @@ class SegmentParams:
     lang: str = "en"
     batch_size: int = 64
 
-
-def _no_cache(key: str, compute: Callable[[], Any]) -> Any:
-    return compute()
 
 
 def windows(sent_words: list[int], max_words: int) -> list[tuple[int, int]]:
@@ -71,7 +65,7 @@ def segment_transcript(text: str, turns: list[dict], nlp, params: SegmentParams)
 
 
 def run(transcripts: pd.DataFrame, turns: pd.DataFrame, participants: pd.DataFrame, *,
-        params: SegmentParams, cache: Cache = _no_cache) -> tuple[dict[str, pd.DataFrame], list]:
+        params: SegmentParams, cache: Cache = no_cache) -> tuple[dict[str, pd.DataFrame], list]:
     nlp = fast_nlp(params.lang)
     part_role = {p.participant_id: (p.role, p.role_subtype)
                  for p in participants.itertuples(index=False)}

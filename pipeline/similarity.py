@@ -10,12 +10,11 @@ from spacy.language import Language
 
 from pipeline.codebook import Codebook
 from pipeline.nlp import content_lemmas
+from pipeline.tfidf import lemma_vectorizer
 
 
 def make_vectorizer(min_df: int = 2) -> TfidfVectorizer:
-    # Input is already lemmatised and filtered, space separated.
-    return TfidfVectorizer(token_pattern=r"\S+", lowercase=False, ngram_range=(1, 2),
-                           min_df=min_df, sublinear_tf=True)
+    return lemma_vectorizer(min_df)
 
 
 def lemmatise(texts: list[str], nlp: Language) -> list[str]:

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -58,3 +60,11 @@ class DecisionsInput:
 
     def fingerprint(self) -> str:
         return hashlib.sha256(self.text.encode()).hexdigest()
+
+
+Cache = Callable[[str, Callable[[], Any]], Any]  # (key, compute) -> value
+
+
+def no_cache(key: str, compute: Callable[[], Any]) -> Any:
+    """The cache a stage uses when none is given (tests, one-off runs): compute every time."""
+    return compute()

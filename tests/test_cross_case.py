@@ -25,9 +25,9 @@ QUOTES = pd.DataFrame(
 BALANCE = [
     # dimension, value, n_quotes, quote_share, n_participants, participant_share, ratio, flag
     ("site", "O1", 2, 0.2, 2, 0.3333, 0.6, False),
-    ("site", "O10", 1, 0.1, 1, 0.1667, 0.6, False),
     ("site", "O2", 5, 0.5, 1, 0.1667, 3.0, True),
     ("site", "O3", 2, 0.2, 2, 0.3333, 0.6, False),
+    ("site", "O10", 1, 0.1, 1, 0.1667, 0.6, False),   # sites in natural order
     ("role", "Director", 1, 0.1, 1, 0.1667, 0.6, False),
     ("role", "Principal", 4, 0.4, 1, 0.1667, 2.4, True),
     ("role", "Teacher", 5, 0.5, 4, 0.6667, 0.75, False),
@@ -79,13 +79,13 @@ def test_over_representation_needs_ratio_above_threshold_and_three_quotes(
 
 def test_quote_balance_without_quotes() -> None:
     balance = quote_balance(pd.DataFrame(), PARTICIPANTS, 1.5)
-    assert balance["value"].tolist() == ["O1", "O10", "O2", "O3", "Director", "Principal",
+    assert balance["value"].tolist() == ["O1", "O2", "O3", "O10", "Director", "Principal",
                                          "Teacher"]
     assert balance["n_quotes"].tolist() == [0] * 7
     assert balance["quote_share"].tolist() == [0.0] * 7
     assert balance["ratio"].tolist() == [0.0] * 7
     assert balance["over_represented"].tolist() == [False] * 7
-    assert balance["participant_share"].tolist() == [0.3333, 0.1667, 0.1667, 0.3333, 0.1667,
+    assert balance["participant_share"].tolist() == [0.3333, 0.1667, 0.3333, 0.1667, 0.1667,
                                                      0.1667, 0.6667]
 
 
@@ -212,3 +212,10 @@ def test_balance_paragraph_states_the_configured_threshold() -> None:
     text = next(t for k, _, t in blocks if k == "paragraph" and t.startswith("No site"))
     assert "1.5 times" not in text
     assert re.search(r"\b4(\.0+)? times participant share", text)
+
+
+def test_sites_are_listed_in_natural_order() -> None:
+    quotes = pd.DataFrame({"site": ["O10", "O2", "O1"], "role": ["Teacher"] * 3})
+    people = pd.DataFrame({"site": ["O1", "O2", "O10"], "role": ["Teacher"] * 3})
+    balance = quote_balance(quotes, people, 1.5)
+    assert balance.loc[balance["dimension"] == "site", "value"].tolist() == ["O1", "O2", "O10"]
