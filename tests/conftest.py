@@ -72,14 +72,14 @@ def make_project(tmp_path: Path):
 @pytest.fixture(scope="session")
 def shipped_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the shipped corpus, analysed once for the whole session."""
-    from pipeline.catalog import Catalog
-    from pipeline.config import load_config
-    from pipeline.runner import Runner
+    from pipeline.core.catalog import Catalog
+    from pipeline.core.config import load_config
+    from pipeline.core.runner import Runner
 
     root = tmp_path_factory.mktemp("shipped")
     shutil.copytree(ROOT / "corpus", root / "corpus")
     shutil.copytree(ROOT / "codebooks", root / "codebooks")
-    from pipeline.artifacts import write_documents, write_figures
+    from pipeline.render.artifacts import write_documents, write_figures
 
     cfg = load_config(None)
     catalog = Catalog(root, cfg["paths"])
@@ -91,6 +91,6 @@ def shipped_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def shipped_catalog(shipped_project: Path):
-    from pipeline.catalog import Catalog
-    from pipeline.config import load_config
+    from pipeline.core.catalog import Catalog
+    from pipeline.core.config import load_config
     return Catalog(shipped_project, load_config(None)["paths"])

@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.artifacts import write_figures
-from pipeline.catalog import Catalog
+from pipeline.core.catalog import Catalog
+from pipeline.render.artifacts import write_figures
 
 SAT = pd.DataFrame({"scope": ["overall", "O1"], "order": [1, 1], "citation_id": ["a", "a"],
                     "site": ["O1", "O1"], "new_categories": [2, 2],

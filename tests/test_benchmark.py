@@ -1,8 +1,8 @@
 from pathlib import Path
 
-from pipeline.benchmark import PER_SITE, generate
-from pipeline.catalog import Catalog
-from pipeline.ingest import IngestParams, collect
+from pipeline.analysis.benchmark import PER_SITE, generate
+from pipeline.core.catalog import Catalog
+from pipeline.stages.ingest.stage import IngestParams, collect
 
 
 def test_generated_corpus_is_valid_deterministic_and_sized(shipped_project: Path,

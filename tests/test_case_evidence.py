@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from pipeline.case_blocks import Doc
-from pipeline.case_evidence import Evidence, synthesis, theme_section
-from pipeline.cases import CaseParams
+from pipeline.stages.cases.blocks import Doc
+from pipeline.stages.cases.evidence import Evidence, synthesis, theme_section
+from pipeline.stages.cases.stage import CaseParams
 
 T, P, D, Q = ("O1_Teacher#1_5.2/1", "O1_Principal#1_5.3/1", "O1_Director#1_5.4/1",
               "O2_Teacher#1_5.5/1")
@@ -351,7 +351,7 @@ def test_a_discrepant_excerpt_keeps_the_qualifying_sentence() -> None:
     ({"source": "", "terms": ""}, ""),
 ])
 def test_provenance_note_says_who_or_what_coded_it(row: dict, note: str) -> None:
-    from pipeline.case_evidence import provenance_note
+    from pipeline.stages.cases.evidence import provenance_note
     assert provenance_note(row) == note
 
 

@@ -4,9 +4,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.catalog import Catalog, JsonCache, atomic_write, data_hash
-from pipeline.errors import InputError
-from pipeline.schemas import SchemaError
+from pipeline.core.catalog import Catalog, JsonCache, atomic_write, data_hash
+from pipeline.core.errors import InputError
+from pipeline.core.schemas import SchemaError
 
 
 def sites_df() -> pd.DataFrame:

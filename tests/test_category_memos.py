@@ -6,7 +6,7 @@ import math
 import pandas as pd
 import pytest
 
-from pipeline.category_memos import class_tfidf, code_overlap, label_from, memos, pick_quotes
+from pipeline.stages.compare.memos import class_tfidf, code_overlap, label_from, memos, pick_quotes
 
 # ---------------------------------------------------------------- class_tfidf
 

@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.citation import CitationError, CitationId, parse
+from pipeline.study.citation import CitationError, CitationId, parse
 
 ids = st.builds(
     CitationId,

@@ -3,8 +3,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pipeline.cli import cli
-from pipeline.registry import STAGES
+from pipeline.cli.main import cli
+from pipeline.core.registry import STAGES
 from tests.test_ingest import GOOD, seeded_files
 
 GOOD_TRANSCRIPT = GOOD

@@ -3,9 +3,9 @@ from pathlib import Path
 import click
 from click.testing import CliRunner
 
-from pipeline.catalog import Catalog
-from pipeline.cli_common import project_options, write_new
-from pipeline.errors import InputError, error
+from pipeline.cli.common import project_options, write_new
+from pipeline.core.catalog import Catalog
+from pipeline.core.errors import InputError, error
 
 
 @click.command()

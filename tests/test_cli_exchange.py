@@ -1,6 +1,6 @@
 from click.testing import CliRunner
 
-from pipeline.cli import cli
+from pipeline.cli.main import cli
 from tests.test_ingest import GOOD as GOOD_TRANSCRIPT
 
 

@@ -1,6 +1,6 @@
 import pytest
 
-from pipeline.codebook import CodebookError, build_codebook, load_codebook
+from pipeline.codebook.model import CodebookError, build_codebook, load_codebook
 
 GOOD = """
 codebook:

@@ -1,5 +1,5 @@
-from pipeline.codebook import load_codebook
-from pipeline.codebook_yaml import to_yaml
+from pipeline.codebook.model import load_codebook
+from pipeline.codebook.writer import to_yaml
 from tests.test_codebook import GOOD
 
 
@@ -14,7 +14,7 @@ def test_yaml_round_trip_keeps_every_field() -> None:
 
 
 def test_missing_definition_gets_a_placeholder_that_validates() -> None:
-    from pipeline.codebook import Code, Codebook
+    from pipeline.codebook.model import Code, Codebook
     book = Codebook("imported", "", (Code("x", "X", ""),))
     again = load_codebook([("t.yml", to_yaml(book))])
     assert again["x"].definition == "(no definition in the imported codebook)"

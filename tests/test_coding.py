@@ -3,12 +3,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.catalog import Catalog
-from pipeline.coding import CodeParams, pattern_rows, run
-from pipeline.config import load_config
-from pipeline.errors import InputError
-from pipeline.runner import Runner
-from pipeline.sources import CodebookInputs, make_source
+from pipeline.core.catalog import Catalog
+from pipeline.core.config import load_config
+from pipeline.core.errors import InputError
+from pipeline.core.inputs import CodebookInputs, make_source
+from pipeline.core.runner import Runner
+from pipeline.stages.code.stage import CodeParams, pattern_rows, run
 
 BOOK = """
 codes:

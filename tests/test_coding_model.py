@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from pipeline.coding_model import cross_validated, propose, trainable
+from pipeline.stages.code.model import cross_validated, propose, trainable
 
 
 def data():

@@ -4,12 +4,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.catalog import Catalog
-from pipeline.compare import CompareParams, interview_order, run
-from pipeline.config import load_config
-from pipeline.errors import InputError
-from pipeline.runner import Runner
-from pipeline.sources import DecisionsInput
+from pipeline.core.catalog import Catalog
+from pipeline.core.config import load_config
+from pipeline.core.errors import InputError
+from pipeline.core.inputs import DecisionsInput
+from pipeline.core.runner import Runner
+from pipeline.stages.compare.stage import CompareParams, interview_order, run
 
 # Two clearly separable themes, voiced at two sites by several people.
 MONEY = ["The grant money ended in June and the budget for release time is gone.",

@@ -2,7 +2,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline.compare_eval import baselines, best_setting, key_retention, primary_codes, scores
+from pipeline.analysis.compare_eval import (
+    baselines,
+    best_setting,
+    key_retention,
+    primary_codes,
+    scores,
+)
 
 
 def test_primary_code_is_the_majority_then_codebook_order() -> None:

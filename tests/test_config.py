@@ -2,9 +2,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.config import load_config, stage_params
-from pipeline.errors import ConfigError
-from pipeline.segment import SegmentParams
+from pipeline.core.config import load_config, stage_params
+from pipeline.core.errors import ConfigError
+from pipeline.stages.segment.stage import SegmentParams
 
 
 def test_defaults() -> None:

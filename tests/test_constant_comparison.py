@@ -11,7 +11,7 @@ import re
 import numpy as np
 import pytest
 
-from pipeline.constant_comparison import (
+from pipeline.stages.compare.algorithm import (
     Clustering,
     category_key,
     centroids_of,

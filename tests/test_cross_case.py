@@ -8,9 +8,9 @@ import re
 import pandas as pd
 import pytest
 
-from pipeline.case_evidence import Evidence
-from pipeline.cases import CaseParams
-from pipeline.cross_case import BALANCE_COLUMNS, cross_case_doc, quote_balance
+from pipeline.stages.cases.cross_case import BALANCE_COLUMNS, cross_case_doc, quote_balance
+from pipeline.stages.cases.evidence import Evidence
+from pipeline.stages.cases.stage import CaseParams
 
 # ----------------------------------------------------------------------------- quote_balance
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from pipeline.decisions import Decision, Overrides, apply, parse
-from pipeline.errors import Problem
+from pipeline.core.errors import Problem
+from pipeline.stages.compare.decisions import Decision, Overrides, apply, parse
 
 PATH = "codebooks/decisions.yml"
 

@@ -11,8 +11,8 @@ import pytest
 from docx.shared import Inches
 from docx.table import Table
 
-from pipeline.case_blocks import Doc
-from pipeline.documents import quote_lines, to_docx, to_markdown
+from pipeline.render.documents import quote_lines, to_docx, to_markdown
+from pipeline.stages.cases.blocks import Doc
 
 matplotlib.use("Agg")
 

@@ -1,6 +1,6 @@
 import pytest
 
-from pipeline.errors import InputError, Problem, error, warning
+from pipeline.core.errors import InputError, Problem, error, warning
 
 
 def test_problem_prints_file_line_severity() -> None:

@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from pipeline.catalog import Catalog
-from pipeline.cli import cli
-from pipeline.export import (
+from pipeline.cli.main import cli
+from pipeline.core.catalog import Catalog
+from pipeline.exchange.tables import (
     CELL_TEXT_MAX,
     TRUNCATED,
     VERBATIM,

@@ -1,6 +1,6 @@
 import pandas as pd
 
-from pipeline.figures import saturation_figure
+from pipeline.render.figures import saturation_figure
 
 
 def test_saturation_figure_plots_overall_and_each_site() -> None:
@@ -26,7 +26,7 @@ def test_saturation_figure_with_a_single_interview_has_sane_limits() -> None:
 
 
 def test_heatmap_rows_are_themes_by_spread_and_empty_is_a_message() -> None:
-    from pipeline.figures import heatmap_figure
+    from pipeline.render.figures import heatmap_figure
     matrix = pd.DataFrame({"site": ["O1", "O2", "O1"], "theme_id": ["a", "a", "b"],
                            "share_participants": [1.0, 0.5, 0.25]})
     themes = pd.DataFrame({"theme_id": ["a", "b"], "label": ["Alpha", "Beta"]})

@@ -1,8 +1,8 @@
 import pandas as pd
 import pytest
 
-from pipeline.human_codings import read_csv_codings, spans_to_segments
-from pipeline.sources import make_source
+from pipeline.core.inputs import make_source
+from pipeline.stages.code.human import read_csv_codings, spans_to_segments
 
 TEXT = "I: Why?\nP: The money ran out in June.  We kept going anyway.\n"
 TEXTS = {"O1_Teacher#1_5.3": TEXT}

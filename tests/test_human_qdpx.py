@@ -1,10 +1,10 @@
 from dataclasses import replace
 
-from pipeline.codebook import load_codebook
-from pipeline.human_qdpx import read_qdpx_codings
-from pipeline.refi_build import build_project
-from pipeline.refi_project import export_qdpx
-from pipeline.sources import make_source
+from pipeline.codebook.model import load_codebook
+from pipeline.core.inputs import make_source
+from pipeline.exchange.refi_export import build_project
+from pipeline.formats.refi.project import export_qdpx
+from pipeline.stages.code.qdpx import read_qdpx_codings
 from tests.test_codebook import GOOD
 from tests.test_refi_build import TEXT, tables
 

@@ -2,10 +2,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.catalog import Catalog
-from pipeline.errors import InputError
-from pipeline.ingest import IngestParams, collect, parse_document, run
-from pipeline.study import load_study
+from pipeline.core.catalog import Catalog
+from pipeline.core.errors import InputError
+from pipeline.stages.ingest.stage import IngestParams, collect, parse_document, run
+from pipeline.study.metadata import load_study
 from tests.conftest import SITES_CSV, STUDY_TOML
 
 GOOD = """ID: O1_Principal#1_5.14

@@ -1,7 +1,7 @@
 import datetime as dt
 
-from pipeline.ingest_tables import build_tables
-from pipeline.study import load_study
+from pipeline.stages.ingest.tables import build_tables
+from pipeline.study.metadata import load_study
 from tests.conftest import SITES_CSV, STUDY_TOML
 
 

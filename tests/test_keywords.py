@@ -1,8 +1,8 @@
 import pandas as pd
 
-from pipeline.codebook import load_codebook
-from pipeline.keywords import match_segments
-from pipeline.nlp import fast_nlp
+from pipeline.codebook.model import load_codebook
+from pipeline.nlp.pipelines import fast_nlp
+from pipeline.stages.code.keywords import match_segments
 
 BOOK = """
 codes:

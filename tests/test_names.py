@@ -1,6 +1,6 @@
 import pytest
 
-from pipeline.names import label_key, name_keys, split_people
+from pipeline.study.names import label_key, name_keys, split_people
 
 
 @pytest.mark.parametrize("label, key", [

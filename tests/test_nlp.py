@@ -1,6 +1,6 @@
 import pytest
 
-from pipeline.nlp import describe, fast_nlp, trained_nlp
+from pipeline.nlp.pipelines import describe, fast_nlp, trained_nlp
 
 
 def test_fast_pipeline_sentences_and_lemmas() -> None:

@@ -1,4 +1,4 @@
-from pipeline.progress import progress
+from pipeline.core.progress import progress
 
 
 def test_progress_yields_every_item_in_order() -> None:

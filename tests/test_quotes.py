@@ -5,7 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from pipeline.quotes import CONTRAST, excerpt, pick_diverse, rank_candidates, sentences
+from pipeline.stages.cases.quotes import (
+    CONTRAST,
+    excerpt,
+    pick_diverse,
+    rank_candidates,
+    sentences,
+)
 
 # ------------------------------------------------------------------------------ sentences
 

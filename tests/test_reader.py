@@ -3,8 +3,8 @@ from pathlib import Path
 import docx
 import pytest
 
-from pipeline.errors import Problem
-from pipeline.reader import ReadResult, read_transcript
+from pipeline.core.errors import Problem
+from pipeline.formats.reader import ReadResult, read_transcript
 
 KNOWN = {"interviewer", "i", "q", "p", "r", "sarah whitfield", "luc bergeron"}
 TXT = "ID: O1_Teacher#1_5.3\n\nInterviewer: Tell me\nabout it.\r\nP: Fine — café.\n"

@@ -4,9 +4,9 @@ import zipfile
 import pandas as pd
 import pytest
 
-from pipeline.codebook import load_codebook
-from pipeline.refi_build import ExportInvalid, build_project, checked_qdc, checked_qdpx
-from pipeline.refi_project import import_qdpx
+from pipeline.codebook.model import load_codebook
+from pipeline.exchange.refi_export import ExportInvalid, build_project, checked_qdc, checked_qdpx
+from pipeline.formats.refi.project import import_qdpx
 from tests.test_codebook import GOOD
 
 TEXT = "I: Why?\nP: The money ran out in June. Ça va.\n"
@@ -53,7 +53,7 @@ def test_checked_qdc_validates() -> None:
 
 
 def test_invalid_export_is_refused(monkeypatch) -> None:
-    import pipeline.refi_build as rb
+    import pipeline.exchange.refi_export as rb
     monkeypatch.setattr(rb, "export_qdc", lambda book: b"<CodeBook/>")
     with pytest.raises(ExportInvalid, match="does not validate"):
         checked_qdc(load_codebook([("t.yml", GOOD)]))

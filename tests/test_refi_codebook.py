@@ -6,8 +6,8 @@ import uuid
 
 import pytest
 
-from pipeline.codebook import Code, Codebook, Example
-from pipeline.refi_codebook import (
+from pipeline.codebook.model import Code, Codebook, Example
+from pipeline.formats.refi.codebook import (
     GUID_NAMESPACE,
     RefiError,
     describe,

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.codebook import Code, Codebook
-from pipeline.refi_codebook import RefiError, validate
-from pipeline.refi_project import Case, Coding, Project, Source, export_qdpx, import_qdpx
+from pipeline.codebook.model import Code, Codebook
+from pipeline.formats.refi.codebook import RefiError, validate
+from pipeline.formats.refi.project import Case, Coding, Project, Source, export_qdpx, import_qdpx
 
 NVIVO = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "nvivo-oltas" \
     / "oltas0517.qdpx"

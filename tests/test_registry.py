@@ -1,4 +1,4 @@
-from pipeline.registry import BY_NAME, RAW_INPUTS, STAGES, upstream
+from pipeline.core.registry import BY_NAME, RAW_INPUTS, STAGES, upstream
 
 
 def test_every_input_is_produced_upstream_or_is_raw() -> None:

@@ -2,10 +2,10 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from pipeline.catalog import Catalog
-from pipeline.errors import error, warning
-from pipeline.report import print_problems, print_summary
-from pipeline.runner import StageReport
+from pipeline.cli.output import print_problems, print_summary
+from pipeline.core.catalog import Catalog
+from pipeline.core.errors import error, warning
+from pipeline.core.runner import StageReport
 
 
 def capture(func, *args, **kwargs) -> str:
@@ -35,7 +35,7 @@ def test_summary_counts_stages_and_cache(tmp_path: Path) -> None:
 def test_coding_quality_table_puts_pooled_last() -> None:
     import pandas as pd
 
-    from pipeline.report import coding_quality_markdown
+    from pipeline.cli.output import coding_quality_markdown
     rows = []
     for comp, kappa in (("auto:pattern+similarity", 0.5), ("auto:model (cross-validated)", 0.3),
                         ("human:a vs human:b", 0.9)):

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline.represent import (
+from pipeline.stages.represent.stage import (
     REPRESENTATIONS,
     LsaRepresentation,
     RepresentParams,

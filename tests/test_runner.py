@@ -3,10 +3,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.catalog import Catalog
-from pipeline.config import load_config
-from pipeline.registry import STAGES
-from pipeline.runner import Runner, code_hash
+from pipeline.core.catalog import Catalog
+from pipeline.core.config import load_config
+from pipeline.core.registry import STAGES
+from pipeline.core.runner import Runner, code_hash
 from tests.conftest import ROOT
 
 
@@ -86,7 +86,7 @@ def test_a_failing_stage_leaves_previous_outputs(project: Path) -> None:
     run(project)
     before = (project / "outputs" / "transcripts.parquet").read_bytes()
     (project / "corpus" / "transcripts" / "O1_Teacher#1_5.3.txt").write_bytes(b"")
-    from pipeline.errors import InputError
+    from pipeline.core.errors import InputError
     with pytest.raises(InputError, match="1 error"):
         run(project)
     assert (project / "outputs" / "transcripts.parquet").read_bytes() == before

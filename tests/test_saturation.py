@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from pipeline.saturation import COLUMNS, describe, saturation
+from pipeline.stages.compare.saturation import COLUMNS, describe, saturation
 
 # Interviews in the order they were conducted.
 INTERVIEWS = pd.DataFrame({

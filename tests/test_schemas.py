@@ -2,7 +2,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from pipeline.schemas import SCHEMAS, SchemaError, to_arrow
+from pipeline.core.schemas import SCHEMAS, SchemaError, to_arrow
 
 
 def test_contract_columns_of_design_section_5() -> None:

@@ -1,8 +1,8 @@
 import pandas as pd
 import pytest
 
-from pipeline.nlp import fast_nlp
-from pipeline.segment import SegmentParams, segment_transcript, windows
+from pipeline.nlp.pipelines import fast_nlp
+from pipeline.stages.segment.stage import SegmentParams, segment_transcript, windows
 
 
 @pytest.mark.parametrize("sent_words, max_words, expected", [

@@ -3,8 +3,8 @@ import re
 
 import pytest
 
-from pipeline.catalog import Catalog
-from pipeline.ingest import IngestParams, collect
+from pipeline.core.catalog import Catalog
+from pipeline.stages.ingest.stage import IngestParams, collect
 from tests.conftest import ROOT
 
 FILES = sorted((ROOT / "corpus" / "transcripts").iterdir())

@@ -1,9 +1,9 @@
 import numpy as np
 import pandas as pd
 
-from pipeline.codebook import load_codebook
-from pipeline.nlp import fast_nlp
-from pipeline.similarity import (
+from pipeline.codebook.model import load_codebook
+from pipeline.nlp.pipelines import fast_nlp
+from pipeline.stages.code.similarity import (
     code_profiles,
     lemmatise,
     make_vectorizer,

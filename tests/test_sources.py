@@ -1,4 +1,4 @@
-from pipeline.sources import Corpus, make_source
+from pipeline.core.inputs import Corpus, make_source
 
 
 def test_fingerprint_tracks_names_contents_and_metadata() -> None:

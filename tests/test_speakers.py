@@ -1,6 +1,6 @@
 import pytest
 
-from pipeline.speakers import (
+from pipeline.study.speakers import (
     Participant,
     assign_participants,
     interviewer_keys,

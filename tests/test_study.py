@@ -2,8 +2,8 @@ import datetime as dt
 
 import pytest
 
-from pipeline.citation import parse
-from pipeline.study import load_study
+from pipeline.study.citation import parse
+from pipeline.study.metadata import load_study
 from tests.conftest import SITES_CSV, STUDY_TOML
 
 

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.textio import Decoded, DecodeError, count_words, decode, normalise
+from pipeline.formats.text import Decoded, DecodeError, count_words, decode, normalise
 
 # --- decode ----------------------------------------------------------------------------------
 

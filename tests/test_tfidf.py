@@ -1,4 +1,4 @@
-from pipeline.tfidf import fit_lemmas, lemma_vectorizer
+from pipeline.nlp.tfidf import fit_lemmas, lemma_vectorizer
 
 
 def test_vectorizer_reads_space_separated_lemmas() -> None:

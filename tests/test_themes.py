@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline.codebook import build_codebook
-from pipeline.errors import InputError
-from pipeline.sources import CodebookInputs
-from pipeline.themes import (
+from pipeline.codebook.model import build_codebook
+from pipeline.core.errors import InputError
+from pipeline.core.inputs import CodebookInputs
+from pipeline.stages.themes.stage import (
     THEME_COLUMNS,
     ThemeParams,
     category_themes,

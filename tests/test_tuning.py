@@ -1,8 +1,8 @@
 import pandas as pd
 
-from pipeline.codebook import load_codebook
-from pipeline.coding import CodeParams
-from pipeline.tuning import best_params, sweep
+from pipeline.analysis.tuning import best_params, sweep
+from pipeline.codebook.model import load_codebook
+from pipeline.stages.code.stage import CodeParams
 from tests.test_coding import BOOK
 
 SEGS = pd.DataFrame({
@@ -32,7 +32,7 @@ def test_sweep_ranks_settings_by_pooled_kappa() -> None:
 
 
 def test_model_sweep_is_cross_validated_by_interview() -> None:
-    from pipeline.tuning import sweep_model
+    from pipeline.analysis.tuning import sweep_model
     n = 16
     segs = pd.DataFrame({"segment_id": [f"s{i:02d}" for i in range(n)],
                          "citation_id": [f"d{i % 8}" for i in range(n)],

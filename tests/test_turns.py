@@ -1,6 +1,6 @@
 import pytest
 
-from pipeline.errors import Problem
+from pipeline.core.errors import Problem
 from pipeline.formats.turns import (
     ParsedText,
     header_names,

@@ -1,6 +1,6 @@
 import pytest
 
-from pipeline.yamlio import LINE, LINES, YamlError, load, strip
+from pipeline.core.yamlio import LINE, LINES, YamlError, load, strip
 
 
 def test_mappings_remember_lines() -> None:

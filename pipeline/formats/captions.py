@@ -16,7 +16,7 @@ import webvtt
 from webvtt.errors import MalformedFileError
 
 from pipeline.formats.turns import HEADER_KEYS
-from pipeline.names import label_key
+from pipeline.study.names import label_key
 
 _HEADER_LINE = re.compile(r"^\s*(?P<key>[A-Za-z ]+):")
 _NAMED = re.compile(r"^(?P<speaker>[^\W\d_][\w.'’\- ]{0,40}?):[ \t]+(?P<text>.*)$", re.DOTALL)

@@ -14,8 +14,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from pipeline.errors import Problem, error, warning
-from pipeline.names import label_key, name_keys, split_people
+from pipeline.core.errors import Problem, error, warning
+from pipeline.study.names import label_key, name_keys, split_people
 
 HEADER_KEYS = {
     "id", "citation id", "date", "site", "district", "interviewers", "participants",

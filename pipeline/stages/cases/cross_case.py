@@ -1,0 +1,91 @@
+"""The cross-case summary (what is shared and what is site-specific) and the quote-balance
+check (no site or role over-represented among the quotes)."""
+from __future__ import annotations
+
+import pandas as pd
+
+from pipeline.stages.cases.blocks import Doc
+
+BALANCE_COLUMNS = ["dimension", "value", "n_quotes", "quote_share", "n_participants",
+                   "participant_share", "ratio", "over_represented"]
+
+
+def quote_balance(quotes: pd.DataFrame, participants: pd.DataFrame, threshold: float
+                  ) -> pd.DataFrame:
+    """Share of quotes vs share of participants, per site and per role; a value is flagged
+    when its quote share exceeds `threshold` times its participant share (3+ quotes)."""
+    rows = []
+    for dim in ("site", "role"):
+        people = participants[dim].value_counts()
+        said = quotes[dim].value_counts() if len(quotes) else pd.Series(dtype=int)
+        values = set(people.index) | set(said.index)
+        for value in sorted(values, key=_site_key if dim == "site" else str):
+            n_q, n_p = int(said.get(value, 0)), int(people.get(value, 0))
+            q_share = n_q / max(1, len(quotes))
+            p_share = n_p / max(1, len(participants))
+            ratio = q_share / p_share if p_share else float("inf")
+            rows.append({"dimension": dim, "value": value, "n_quotes": n_q,
+                         "quote_share": round(q_share, 4), "n_participants": n_p,
+                         "participant_share": round(p_share, 4), "ratio": round(ratio, 3),
+                         "over_represented": bool(ratio > threshold and n_q >= 3)})
+    return pd.DataFrame(rows, columns=BALANCE_COLUMNS)
+
+
+def _voicing(ev, min_share: float) -> pd.DataFrame:
+    strong = ev.matrix[ev.matrix["share_participants"] >= min_share]
+    out = strong.groupby("theme_id").agg(n_sites=("site", "nunique"),
+                                         sites=("site", lambda s: sorted(s, key=_site_key)),
+                                         mean_share=("share_participants", "mean"))
+    return out.join(ev.themes.set_index("theme_id")[["label", "kind"]]).reset_index()
+
+
+def _site_key(code: str) -> tuple[int, str]:
+    digits = "".join(ch for ch in code if ch.isdigit())
+    return (int(digits) if digits else 0, code)
+
+
+def cross_case_doc(sites: pd.DataFrame, ev, balance: pd.DataFrame, params) -> Doc:
+    doc = Doc("cross_case")
+    n_sites = ev.matrix["site"].nunique()
+    doc.heading("Cross-case summary", 1)
+    doc.paragraph(f"{len(ev.transcripts)} interviews with {len(ev.participants)} participants "
+                  f"at {n_sites} sites. A theme counts as voiced at a site when at least "
+                  f"{params.min_share:.0%} of the site's participants voiced it.")
+    voiced = _voicing(ev, params.min_share)
+    for kind, title in (("code", "Themes across sites (codebook)"),
+                        ("category", "Emerging categories across sites")):
+        rows = voiced[voiced["kind"] == kind].sort_values(["n_sites", "mean_share", "label"],
+                                                          ascending=[False, False, True])
+        doc.heading(title, 2)
+        table = [["Theme", f"Sites (of {n_sites})", "Mean share", "Where"]]
+        table += [[r.label, str(r.n_sites), f"{r.mean_share:.0%}", ", ".join(r.sites)]
+                  for r in rows.head(15).itertuples()]
+        doc.table(table)
+        shared = rows[rows["n_sites"] >= 0.7 * n_sites]["label"].tolist()
+        # Site-specific: one or two sites but not every site (in a two-site study a theme
+        # voiced at both is shared, not specific).
+        specific = rows[(rows["n_sites"] <= 2) & (rows["n_sites"] < n_sites)]
+        doc.bullet("Shared (70% of sites or more): " + ("; ".join(shared) or "none"))
+        doc.bullet("Site-specific (one or two sites): " + ("; ".join(
+            f"{r.label} ({', '.join(r.sites)})" for r in specific.itertuples()) or "none"))
+    _balance_section(doc, balance, params.over_representation)
+    doc.heading("Figures", 2)
+    doc.image("figures/site_theme_heatmap.png", "Share of participants voicing each theme, "
+              "by site")
+    doc.image("figures/saturation.png", "New categories per interview")
+    return doc
+
+
+def _balance_section(doc: Doc, balance: pd.DataFrame, threshold: float) -> None:
+    doc.heading("Quote balance", 2)
+    flagged = balance[balance["over_represented"]]
+    if flagged.empty:
+        doc.paragraph(f"No site or role is over-represented among the quotes (quote share "
+                      f"above {threshold:g} times participant share).")
+    for r in flagged.itertuples():
+        doc.bullet(f"Over-represented {r.dimension} {r.value}: {r.quote_share:.0%} of quotes "
+                   f"from {r.participant_share:.0%} of participants.")
+    table = [["Role", "Quotes", "Share of quotes", "Share of participants"]]
+    table += [[r.value, str(r.n_quotes), f"{r.quote_share:.0%}", f"{r.participant_share:.0%}"]
+              for r in balance[balance["dimension"] == "role"].itertuples()]
+    doc.table(table)

@@ -1,0 +1,87 @@
+"""cases: a case-summary skeleton per site and a cross-case summary, as document blocks.
+
+Each site's document profiles the site, lists its salient themes (codebook codes, then
+emerging categories) ordered by the share of participants who voiced them, and gives for each
+a synthesis of the evidence (counts, roles, co-occurring themes), 2-4 verbatim quotes from
+different people with their citation, and discrepant or qualifying evidence. The wording is
+descriptive on purpose: interpretation is the researcher's. Blocks are rendered to Markdown
+and DOCX by `documents.py`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from pipeline.core.errors import Problem
+from pipeline.stages.cases.blocks import Doc
+from pipeline.stages.cases.cross_case import cross_case_doc, quote_balance
+from pipeline.stages.cases.evidence import Evidence, theme_section
+
+
+@dataclass(frozen=True)
+class CaseParams:
+    max_code_themes: int = 6
+    max_category_themes: int = 3
+    min_share: float = 0.5
+    quotes_per_theme: int = 3
+    quote_max_words: int = 60
+    discrepant_per_theme: int = 1
+    tension_family: str = "tension"
+    over_representation: float = 1.5
+
+
+def _profile(doc: Doc, site: dict, ev: Evidence) -> None:
+    people = ev.participants[ev.participants["site"] == site["site"]]
+    tr = ev.transcripts[ev.transcripts["site"] == site["site"]]
+    attrs = [f"{k.replace('_', ' ')}: {v}" for k, v in site.items()
+             if k not in ("site", "name", "n_transcripts", "n_participants") and v]
+    doc.heading(f"{site['site']}: {site['name']}", 1)
+    doc.paragraph("A case-summary skeleton generated from the coded evidence: counts, verbatim "
+                  "quotes with their citations, and discrepant evidence. The interpretation is "
+                  "the researcher's to write.")
+    doc.heading("Profile", 2)
+    doc.bullet("; ".join(attrs) if attrs else "no attributes recorded")
+    roles = people["role"].value_counts().sort_index()
+    doc.bullet(f"{len(tr)} interviews with {len(people)} participants ("
+               + ", ".join(f"{n} {r}" for r, n in roles.items()) + "), "
+               f"{tr['n_participant_words'].sum():,} words of participant speech")
+    dates = pd.to_datetime(tr["interview_date"])
+    doc.bullet(f"interviewed {dates.min():%d %B %Y} to {dates.max():%d %B %Y}")
+
+
+def site_doc(site: dict, ev: Evidence, params: CaseParams) -> Doc:
+    doc = Doc(site["site"])
+    _profile(doc, site, ev)
+    matrix = ev.matrix[ev.matrix["site"] == site["site"]].merge(
+        ev.themes[["theme_id", "label", "kind", "family"]], on="theme_id")
+    matrix = matrix[matrix["share_participants"] >= params.min_share].sort_values(
+        ["share_participants", "n_segments", "theme_id"], ascending=[False, False, True])
+    for kind, title, limit in (("code", "Salient themes (codebook)", params.max_code_themes),
+                               ("category", "Emerging categories", params.max_category_themes)):
+        doc.heading(title, 2)
+        rows = matrix[matrix["kind"] == kind].head(limit)
+        if rows.empty:
+            doc.paragraph("None voiced by enough participants here.")
+        for row in rows.to_dict("records"):
+            theme_section(doc, row, ev, params)
+    doc.heading("Figures", 2)
+    doc.image("../figures/site_theme_heatmap.png", "Share of participants voicing each theme, "
+              "by site")
+    doc.image("../figures/saturation.png", "New categories per interview")
+    return doc
+
+
+def run(transcripts: pd.DataFrame, sites: pd.DataFrame, participants: pd.DataFrame,
+        segments: pd.DataFrame, codings: pd.DataFrame, themes: pd.DataFrame,
+        segment_themes: pd.DataFrame, theme_matrix: pd.DataFrame, *, params: CaseParams
+        ) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+    ev = Evidence.build(transcripts, participants, segments, codings, themes, segment_themes,
+                        theme_matrix)
+    docs = [site_doc(s, ev, params) for s in sites.to_dict("records")
+            if s["site"] in set(transcripts["site"])]
+    quotes = pd.DataFrame([q for d in docs for q in d.quotes])
+    balance = quote_balance(quotes, participants, params.over_representation)
+    docs.append(cross_case_doc(sites, ev, balance, params))
+    blocks = pd.DataFrame([b for d in docs for b in d.blocks])
+    return {"case_blocks": blocks, "case_quotes": quotes, "quote_balance": balance}, []

@@ -1,0 +1,79 @@
+"""Similarity of segments to each code's description (definition, use-when, examples, keywords)
+in a TF-IDF space of lemmas; the code's do-not-use-when text counts against it."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+from spacy.language import Language
+
+from pipeline.codebook.model import Codebook
+from pipeline.nlp.pipelines import content_lemmas
+from pipeline.nlp.tfidf import lemma_vectorizer
+
+
+def make_vectorizer(min_df: int = 2) -> TfidfVectorizer:
+    return lemma_vectorizer(min_df)
+
+
+def lemmatise(texts: list[str], nlp: Language) -> list[str]:
+    lookup = nlp.get_pipe("lemmatizer").lookup
+    return [content_lemmas(doc, lookup)
+            for doc in nlp.pipe(texts, disable=["sentencizer", "lemmatizer"])]
+
+
+def code_profiles(book: Codebook, nlp: Language) -> tuple[list[str], list[str], list[str]]:
+    """(code ids, lemmatised description, lemmatised exclusion text) for codable codes."""
+    codes = book.codable
+    include = lemmatise([c.profile() for c in codes], nlp)
+    exclude = lemmatise([" ".join([c.exclude, *c.exclude_keywords]) for c in codes], nlp)
+    return [c.id for c in codes], include, exclude
+
+
+def score_matrix(seg_matrix: sparse.csr_matrix, vectorizer: TfidfVectorizer, include: list[str],
+                 exclude: list[str], exclude_weight: float) -> np.ndarray:
+    """segments x codes: cosine(segment, description) - weight * cosine(segment, exclusion)."""
+    inc = vectorizer.transform(include)
+    exc = vectorizer.transform(exclude)
+    scores = (seg_matrix @ inc.T).toarray()
+    if exclude_weight:
+        scores -= exclude_weight * (seg_matrix @ exc.T).toarray()
+    return scores
+
+
+def evidence(seg_matrix: sparse.csr_matrix, vectorizer: TfidfVectorizer, include: list[str],
+             pairs: list[tuple[int, int]], top: int = 3) -> list[str]:
+    """For each (segment row, code column): the shared terms that weigh most in the score."""
+    inc = vectorizer.transform(include).tocsr()
+    names = vectorizer.get_feature_names_out()
+    out = []
+    for i, j in pairs:
+        contrib = seg_matrix[i].multiply(inc[j]).tocoo()
+        order = np.argsort(-contrib.data)[:top]
+        out.append("; ".join(names[contrib.col[k]] for k in order))
+    return out
+
+
+def top_codes(scores: np.ndarray, threshold: float, max_codes: int) -> list[tuple[int, int]]:
+    """(segment row, code column) pairs at or above threshold, best `max_codes` per segment."""
+    pairs = []
+    order = np.argsort(-scores, axis=1, kind="stable")[:, :max_codes]
+    for i, cols in enumerate(order):
+        pairs += [(i, int(j)) for j in cols if scores[i, j] >= threshold]
+    return pairs
+
+
+def similarity_codings(segments: pd.DataFrame, seg_matrix: sparse.csr_matrix,
+                       vectorizer: TfidfVectorizer, book: Codebook, nlp: Language,
+                       threshold: float, max_codes: int, exclude_weight: float) -> pd.DataFrame:
+    ids, include, exclude = code_profiles(book, nlp)
+    scores = score_matrix(seg_matrix, vectorizer, include, exclude, exclude_weight)
+    pairs = top_codes(scores, threshold, max_codes)
+    seg_ids = segments["segment_id"].to_numpy()
+    return pd.DataFrame({
+        "segment_id": [seg_ids[i] for i, _ in pairs],
+        "code_id": [ids[j] for _, j in pairs],
+        "score": [round(float(scores[i, j]), 4) for i, j in pairs],
+        "evidence": evidence(seg_matrix, vectorizer, include, pairs),
+    }, columns=["segment_id", "code_id", "score", "evidence"])

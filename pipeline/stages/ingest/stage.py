@@ -1,0 +1,199 @@
+"""ingest: corpus files -> transcripts, turns, participants, sites.
+
+Each transcript is parsed on its own (and cached by content hash); then corpus-wide checks run
+(duplicate IDs, sequence gaps). Any error stops the stage before anything is written.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+
+import pandas as pd
+
+from pipeline.core.errors import InputError, Problem, error, warning
+from pipeline.core.inputs import Cache, Corpus, no_cache
+from pipeline.core.progress import progress
+from pipeline.formats.reader import read_transcript
+from pipeline.formats.text import count_words
+from pipeline.stages.ingest.tables import build_tables
+from pipeline.study import citation
+from pipeline.study.metadata import Study, load_study
+from pipeline.study.names import label_key, split_people
+from pipeline.study.speakers import assign_participants, interviewer_keys
+
+Doc = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class IngestParams:
+    max_label_words: int = 5
+
+
+
+def parse_document(path: str, data: bytes, study: Study, params: IngestParams) -> Doc:
+    """Parse and check one transcript. Returns a JSON-friendly dict with its problems."""
+    known = {k for k in interviewer_keys(study.interviewer_labels, "")}
+    known |= {label.casefold() for label in study.participant_labels}
+    read = read_transcript(path, data, known, params.max_label_words)
+    doc: Doc = {"source_path": path, "format": read.fmt, "encoding": read.encoding,
+                "text": read.text, "turns": [], "participants": []}
+    problems = list(read.problems)
+    if not read.text:
+        doc["problems"] = [list(p.__dict__.values()) for p in problems]
+        return doc
+    header = read.parsed.header
+    cid = _identify(path, header, study, doc, problems)
+    if cid is not None:
+        _speakers(cid, read, study, doc, problems)
+    doc["problems"] = [[p.path, p.line, p.severity, p.message] for p in problems]
+    return doc
+
+
+def _identify(path: str, header: dict, study: Study, doc: Doc, problems: list[Problem]
+              ) -> citation.CitationId | None:
+    """Citation ID from header (wins) or file stem; check site, role, date against the study."""
+    stem = PurePosixPath(path).stem
+    head_id, id_line = header.get("id") or header.get("citation id") or ("", 0)
+    text_id = head_id or stem
+    try:
+        cid = citation.parse(text_id)
+    except citation.CitationError as exc:
+        problems.append(error(path, id_line, str(exc)))
+        return None
+    if head_id and head_id != stem:
+        try:
+            citation.parse(stem)
+            problems.append(error(path, id_line, f"header ID {head_id} does not match the file "
+                                  f"name {stem}; rename the file or fix the header"))
+        except citation.CitationError:
+            pass  # a non-ID file name is fine when the header carries the ID
+    if cid.site not in study.site_codes:
+        known = ", ".join(sorted(study.site_codes, key=lambda c: (len(c), c)))
+        problems.append(error(path, id_line, f"site {cid.site} is not in {study.sites_path} "
+                              f"(known sites: {known})"))
+    if cid.role not in study.roles:
+        make = error if study.unknown_role == "error" else warning
+        problems.append(make(path, id_line, f"unknown role {cid.role!r}; the study's roles are "
+                             f"{', '.join(study.roles)} (see {study.study_path})"))
+    day, phase, why = study.resolve_date(cid)
+    if day is None:
+        problems.append(error(path, id_line, why))
+    _check_header(path, header, cid, day, problems)
+    doc.update(citation_id=str(cid), site=cid.site, role=cid.role, role_subtype=cid.subtype,
+               seq=cid.seq, interview_date=day.isoformat() if day else None,
+               phase=phase.id if phase else None)
+    return cid
+
+
+def _check_header(path: str, header: dict, cid: citation.CitationId, day: dt.date | None,
+                  problems: list[Problem]) -> None:
+    if "site" in header and header["site"][0] != cid.site:
+        problems.append(error(path, header["site"][1], f"header Site {header['site'][0]} does "
+                              f"not match the citation ID's site {cid.site}"))
+    if "date" in header:
+        value, line = header["date"]
+        try:
+            stated = dt.date.fromisoformat(value)
+        except ValueError:
+            problems.append(error(path, line, f"header Date {value!r} is not a date like "
+                                  f"2016-05-14"))
+            return
+        if day is not None and stated != day:
+            problems.append(error(path, line, f"header Date {value} does not match the "
+                                  f"citation ID's date {cid.month}.{cid.day} ({day})"))
+
+
+def _speakers(cid: citation.CitationId, read, study: Study, doc: Doc,
+              problems: list[Problem]) -> None:
+    """Classify turns as interviewer or participant and build the participant list."""
+    header, path, text = read.parsed.header, doc["source_path"], read.text
+    interviewers = interviewer_keys(study.interviewer_labels,
+                                    header.get("interviewers", ("", 0))[0])
+    turns = read.parsed.turns
+    part_labels = [t.speaker for t in turns if label_key(t.speaker) not in interviewers]
+    declared = split_people(header.get("participants", ("", 0))[0])
+    by_key, notes = assign_participants(str(cid), part_labels, declared,
+                                        (cid.role, cid.subtype), study.roles)
+    problems.extend(warning(path, header.get("participants", ("", 0))[1], n) for n in notes)
+    rows = []
+    for number, t in enumerate(turns, 1):
+        person = by_key.get(label_key(t.speaker))
+        body = text[t.start_char:t.end_char]
+        rows.append({"turn": number, "speaker": t.speaker, "line": t.line,
+                     "speaker_role": "participant" if person else "interviewer",
+                     "participant_id": person.participant_id if person else None,
+                     "start_char": t.start_char, "end_char": t.end_char,
+                     "start_time": t.start_time, "end_time": t.end_time,
+                     "n_words": count_words(body)})
+    if turns and not any(r["speaker_role"] == "participant" and r["n_words"] for r in rows):
+        problems.append(error(path, 0, "no participant speech: every turn is by an interviewer "
+                              "(labels: " + ", ".join(sorted({t.speaker for t in turns})) + ")"))
+    doc["turns"] = rows
+    doc["interviewers"] = "; ".join(sorted({r["speaker"] for r in rows
+                                            if r["speaker_role"] == "interviewer"}))
+    seen = {p.participant_id: p for p in by_key.values()}
+    doc["participants"] = [{"participant_id": p.participant_id, "name": p.name, "role": p.role,
+                            "role_subtype": p.role_subtype, "speakers": "; ".join(p.speakers)}
+                           for p in sorted(seen.values(), key=lambda p: p.participant_id)]
+
+
+def check_corpus(docs: list[Doc], study: Study) -> list[Problem]:
+    """Checks across transcripts: duplicate IDs, sequence gaps, sites with no interviews."""
+    problems: list[Problem] = []
+    by_id: dict[str, list[str]] = defaultdict(list)
+    for d in docs:
+        if d.get("citation_id"):
+            by_id[d["citation_id"]].append(d["source_path"])
+    for cid, paths in by_id.items():
+        for path in paths[1:]:
+            problems.append(error(path, 0, f"duplicate citation ID {cid}: also used by "
+                                  f"{paths[0]}"))
+    seqs: dict[tuple[str, str], dict[int, str]] = defaultdict(dict)
+    for cid, paths in by_id.items():
+        c = citation.parse(cid)
+        seqs[(c.site, c.role)][c.seq] = paths[0]
+    for (site, role), found in sorted(seqs.items()):
+        missing = sorted(set(range(1, max(found) + 1)) - set(found))
+        if missing:
+            after = found[min(s for s in found if s > missing[0])]
+            problems.append(warning(after, 0, f"sequence gap: {site} {role} interviews are "
+                                    f"numbered {', '.join(map(str, sorted(found)))}; "
+                                    f"#{', #'.join(map(str, missing))} missing"))
+    used = {d.get("site") for d in docs}
+    for code in sorted(study.site_codes - used, key=lambda c: (len(c), c)):
+        problems.append(warning(study.sites_path, study.site_lines.get(code, 0),
+                                f"site {code} has no transcripts"))
+    return problems
+
+
+def collect(corpus: Corpus, params: IngestParams, cache: Cache = no_cache
+            ) -> tuple[Study | None, list[Doc], list[Problem]]:
+    """Parse every transcript (through the cache) and gather all problems."""
+    study, problems = load_study(corpus.study_bytes, corpus.sites_bytes,
+                                 corpus.study_path, corpus.sites_path)
+    if study is None:
+        return None, [], problems
+    problems += [warning(p, 0, "skipped: not a transcript format this pipeline reads")
+                 for p in corpus.skipped]
+    study_key = corpus.study_hash
+    docs = []
+    for src in progress(corpus.files, "ingest", unit="file"):
+        key = f"{src.sha256}-{study_key}-{params.max_label_words}-{src.path}"
+        doc = cache(key, lambda src=src: parse_document(src.path, src.data, study, params))
+        doc = dict(doc, sha256=src.sha256)
+        docs.append(doc)
+        problems += [Problem(*p) for p in doc["problems"]]
+    problems += check_corpus(docs, study)
+    return study, docs, sorted(set(problems))
+
+
+def run(corpus: Corpus, *, params: IngestParams, cache: Cache = no_cache
+        ) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+    """Build the ingest tables; raise `InputError` (writing nothing) on any error."""
+    study, docs, problems = collect(corpus, params, cache)
+    if study is None or any(p.is_error for p in problems):
+        raise InputError(problems)
+    return build_tables(study, docs), [p for p in problems if not p.is_error]

@@ -1,0 +1,98 @@
+"""represent: segment vectors for comparison, built once per change of segments or parameters.
+
+The default is LSA: TF-IDF over content lemmas, reduced with TruncatedSVD and L2-normalised, so
+a dot product is a cosine. Other representations (e.g. sentence embeddings) plug in through
+`REPRESENTATIONS` without touching the comparison algorithm, which only sees unit vectors.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+import pandas as pd
+from sklearn.decomposition import TruncatedSVD
+from sklearn.preprocessing import normalize
+
+from pipeline.nlp.tfidf import fit_lemmas
+
+
+@dataclass(frozen=True)
+class RepresentParams:
+    method: str = "lsa"
+    n_components: int = 30
+    min_df: int = 2
+    max_df: float = 0.5
+    seed: int = 0
+
+
+class Representation(Protocol):
+    name: str
+
+    def fit_transform(self, texts: Sequence[str]) -> np.ndarray:
+        """One L2-normalised row per text."""
+
+
+class LsaRepresentation:
+    name = "lsa"
+
+    def __init__(self, params: RepresentParams):
+        self.params = params
+
+    def fit_transform(self, texts: Sequence[str]) -> np.ndarray:
+        p = self.params
+        n = len(texts)
+        _, X = fit_lemmas(texts, p.min_df, p.max_df if n > 20 else 1.0, (1, 1))
+        if X is None:
+            return np.zeros((n, 1), dtype=np.float32)
+        k = min(p.n_components, X.shape[1] - 1, n - 1)
+        if k < 2:  # too little text to reduce; plain TF-IDF is the best we can do
+            return normalize(X.toarray()).astype(np.float32)
+        # ARPACK converges to the same subspace whatever the seed (signs are fixed by
+        # scikit-learn), so categories do not depend on the seed; randomized SVD's do.
+        svd = TruncatedSVD(n_components=k, random_state=p.seed, algorithm="arpack")
+        return normalize(svd.fit_transform(X)).astype(np.float32)
+
+
+class TfidfRepresentation(LsaRepresentation):
+    """TF-IDF without reduction: a baseline, and the fallback for tiny corpora."""
+    name = "tfidf"
+
+    def fit_transform(self, texts: Sequence[str]) -> np.ndarray:
+        _, X = fit_lemmas(texts, self.params.min_df, 1.0, (1, 1))
+        if X is None:
+            return np.zeros((len(texts), 1), dtype=np.float32)
+        return normalize(X.toarray()).astype(np.float32)
+
+
+REPRESENTATIONS: dict[str, Callable[[RepresentParams], Representation]] = {
+    "lsa": LsaRepresentation,
+    "tfidf": TfidfRepresentation,
+}
+
+
+def make_representation(params: RepresentParams) -> Representation:
+    try:
+        return REPRESENTATIONS[params.method](params)
+    except KeyError:
+        raise ValueError(f"[represent] method {params.method!r} is unknown; choose one of "
+                         f"{', '.join(REPRESENTATIONS)}") from None
+
+
+def vectors_frame(segment_ids: Sequence[str], matrix: np.ndarray) -> pd.DataFrame:
+    return pd.DataFrame({"segment_id": list(segment_ids), "vector": list(matrix)})
+
+
+def matrix_of(vectors: pd.DataFrame) -> np.ndarray:
+    if vectors.empty:
+        return np.zeros((0, 0), dtype=np.float32)
+    return np.vstack(vectors["vector"].to_numpy()).astype(np.float32)
+
+
+def run(segments: pd.DataFrame, *, params: RepresentParams
+        ) -> tuple[dict[str, pd.DataFrame], list]:
+    rep = make_representation(params)
+    matrix = rep.fit_transform(segments["lemmas"].tolist()) if len(segments) else \
+        np.zeros((0, 0), dtype=np.float32)
+    return {"segment_vectors": vectors_frame(segments["segment_id"], matrix)}, []

@@ -1,0 +1,168 @@
+"""Study metadata: ``corpus/study.toml`` (phases, roles, speakers) and ``corpus/sites.csv``."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+
+from pipeline.core.errors import Problem, error, warning
+from pipeline.study.citation import CitationId
+
+SITE_COLUMNS = ("code", "name", "kind")
+
+
+@dataclass(frozen=True)
+class Phase:
+    id: str
+    year: int
+    start: dt.date
+    end: dt.date
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Study:
+    name: str
+    id_prefix: str
+    phases: tuple[Phase, ...]
+    roles: tuple[str, ...]
+    interviewer_labels: tuple[str, ...]
+    participant_labels: tuple[str, ...]
+    sites: tuple[dict[str, str], ...]
+    unknown_role: str = "error"
+    alphabetical_site_numbers: bool = True
+    study_path: str = "corpus/study.toml"
+    sites_path: str = "corpus/sites.csv"
+    site_lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def site_codes(self) -> frozenset[str]:
+        return frozenset(s["code"] for s in self.sites)
+
+    def resolve_date(self, cid: CitationId) -> tuple[dt.date | None, Phase | None, str]:
+        """The interview date and phase for an ID's month.day; a reason when there is none."""
+        impossible = True
+        for phase in self.phases:
+            try:
+                day = dt.date(phase.year, cid.month, cid.day)
+            except ValueError:
+                continue
+            impossible = False
+            if phase.start <= day <= phase.end:
+                return day, phase, ""
+        if impossible:
+            return None, None, f"impossible date {cid.month}.{cid.day} (month.day)"
+        windows = ", ".join(f"{p.start:%Y-%m-%d}..{p.end:%Y-%m-%d}" for p in self.phases)
+        return None, None, f"date {cid.month}.{cid.day} is outside the fieldwork ({windows})"
+
+
+def load_study(study_bytes: bytes, sites_bytes: bytes, study_path: str = "corpus/study.toml",
+               sites_path: str = "corpus/sites.csv") -> tuple[Study | None, list[Problem]]:
+    """Read and check the study metadata; returns (study or None, problems)."""
+    problems: list[Problem] = []
+    try:
+        raw = tomllib.loads(study_bytes.decode("utf-8-sig"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        return None, [error(study_path, _toml_line(exc), f"cannot read TOML: {exc}")]
+    meta = raw.get("study", {})
+    phases = []
+    for i, ph in enumerate(raw.get("phases", []), 1):
+        try:
+            phases.append(Phase(id=str(ph["id"]), year=int(ph["year"]), start=ph["start"],
+                                end=ph["end"], label=str(ph.get("label", ""))))
+        except (KeyError, TypeError, ValueError) as exc:
+            problems.append(error(study_path, 0, f"[[phases]] entry {i} needs id, year, "
+                                  f"start and end dates ({exc})"))
+    if not phases and not problems:
+        problems.append(error(study_path, 0, "no [[phases]] given: the year of each "
+                              "interview comes from its phase"))
+    speakers = raw.get("speakers", {})
+    site_rows, site_lines, site_problems = _read_sites(sites_bytes, sites_path)
+    problems += site_problems
+    study = Study(
+        name=str(meta.get("name", "unnamed study")),
+        id_prefix=str(meta.get("id_prefix", "O")),
+        phases=tuple(phases),
+        roles=tuple(raw.get("roles", {}).get("vocabulary", ())),
+        interviewer_labels=tuple(speakers.get("interviewer_labels", ("Interviewer", "I"))),
+        participant_labels=tuple(speakers.get("participant_labels", ("P", "R"))),
+        sites=tuple(site_rows),
+        unknown_role=str(meta.get("unknown_role", "error")),
+        alphabetical_site_numbers=bool(meta.get("alphabetical_site_numbers", True)),
+        study_path=study_path,
+        sites_path=sites_path,
+        site_lines=site_lines,
+    )
+    if study.unknown_role not in ("error", "warning"):
+        problems.append(error(study_path, 0, "study.unknown_role must be 'error' or 'warning'"))
+    problems += check_site_numbering(study)
+    return study, problems
+
+
+def _toml_line(exc: Exception) -> int:
+    m = re.search(r"at line (\d+)", str(exc))
+    return int(m.group(1)) if m else 0
+
+
+def _read_sites(data: bytes, path: str
+                ) -> tuple[list[dict[str, str]], dict[str, int], list[Problem]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return [], {}, [error(path, 0, f"not UTF-8 text ({exc.reason})")]
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [c for c in SITE_COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        return [], {}, [error(path, 1, f"missing column(s) {', '.join(missing)}; "
+                              f"the header must include {', '.join(SITE_COLUMNS)}")]
+    rows, lines, problems = [], {}, []
+    for row in reader:
+        line = reader.line_num
+        row = {k: (v or "").strip() for k, v in row.items() if k is not None}
+        code = row["code"]
+        if not code:
+            problems.append(error(path, line, "empty site code"))
+            continue
+        if code in lines:
+            problems.append(error(path, line, f"duplicate site code {code!r} "
+                                  f"(first on line {lines[code]})"))
+            continue
+        lines[code] = line
+        rows.append(row)
+    return rows, lines, problems
+
+
+def _sort_key(name: str) -> str:
+    """Alphabetical order as a person would file names: accents and case ignored."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def check_site_numbering(study: Study) -> list[Problem]:
+    """Warn when district numbers do not follow the alphabetical order of their names."""
+    if not study.alphabetical_site_numbers:
+        return []
+    districts = [s for s in study.sites if s.get("kind", "district") == "district"]
+    numbered = []
+    for s in districts:
+        digits = s["code"][len(study.id_prefix):]
+        if not s["code"].startswith(study.id_prefix) or not digits.isdigit():
+            return [warning(study.sites_path, study.site_lines.get(s["code"], 0),
+                            f"site code {s['code']!r} does not follow the pattern "
+                            f"{study.id_prefix}<number>; alphabetical numbering not checked")]
+        numbered.append((int(digits), s))
+    by_number = [s for _, s in sorted(numbered, key=lambda t: t[0])]
+    by_name = sorted(districts, key=lambda s: _sort_key(s["name"]))
+    problems = []
+    for position, (s_num, s_name) in enumerate(zip(by_number, by_name), 1):
+        if s_num["code"] != s_name["code"]:
+            problems.append(warning(
+                study.sites_path, study.site_lines.get(s_num["code"], 0),
+                f"site numbering is not alphabetical: {s_num['code']} is {s_num['name']!r}, "
+                f"but alphabetically district {position} is {s_name['name']!r}"))
+            break
+    return problems
