@@ -6,34 +6,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
-
-STUDY_TOML = """
-[study]
-name = "tiny test study"
-id_prefix = "O"
-
-[[phases]]
-id = "p2016"
-year = 2016
-start = 2016-05-02
-end = 2016-05-31
-
-[roles]
-vocabulary = ["Director", "Principal", "Teacher", "VicePrincipal", "MinistryStaff"]
-
-[speakers]
-interviewer_labels = ["Interviewer", "I", "Q", "Helen Marsh"]
-participant_labels = ["P", "R"]
-"""
-
-SITES_CSV = """code,name,kind,board_type
-O1,Alder District,district,public
-O2,Birch Catholic District,district,Catholic
-O3,Cypress District,district,public
-O4,Provincial policy case,policy,
-"""
+from tests.fixtures import ROOT, SITES_CSV, STUDY_TOML
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

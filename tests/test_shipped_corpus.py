@@ -5,7 +5,7 @@ import pytest
 
 from pipeline.core.catalog import Catalog
 from pipeline.stages.ingest.stage import IngestParams, collect
-from tests.conftest import ROOT
+from tests.fixtures import ROOT
 
 FILES = sorted((ROOT / "corpus" / "transcripts").iterdir())
 

@@ -1,0 +1,24 @@
+from click.testing import CliRunner
+
+from pipeline.cli.main import cli
+from tests.fixtures import GOOD_TRANSCRIPT
+
+
+def test_refi_export_and_import_never_overwrite(make_project) -> None:
+    from tests.fixtures import FULL_CODEBOOK as GOOD
+    root = make_project({"O1_Principal#1_5.14.txt": GOOD_TRANSCRIPT})
+    (root / "codebooks").mkdir()
+    (root / "codebooks" / "t.yml").write_text(GOOD)
+    assert CliRunner().invoke(cli, ["analyze", "-p", str(root), "-q"]).exit_code == 0
+    qdc = CliRunner().invoke(cli, ["refi", "export-codebook", "-p", str(root)])
+    assert qdc.exit_code == 0 and "valid against Codebook.xsd" in qdc.output
+    qdpx = CliRunner().invoke(cli, ["refi", "export-project", "-p", str(root), "--auto"])
+    assert qdpx.exit_code == 0, qdpx.output
+    imported = CliRunner().invoke(cli, ["refi", "import", "-p", str(root),
+                                        str(root / "outputs" / "project.qdpx")])
+    assert imported.exit_code == 0, imported.output
+    assert (root / "codebooks" / "project.yml").is_file()
+    assert (root / "codebooks" / "codings" / "project.qdpx").is_file()
+    again = CliRunner().invoke(cli, ["refi", "import", "-p", str(root),
+                                     str(root / "outputs" / "project.qdpx")])
+    assert again.exit_code == 1 and "never overwritten" in again.output
