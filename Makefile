@@ -41,7 +41,7 @@ test-all: $(READY)
 ## Benchmark: 222 generated interviews (~2M words); wall time and peak memory per stage
 bench: $(READY)
 	@test -f outputs/turns.parquet || $(PY) -m pipeline analyze -q
-	$(PY) -m pipeline.analysis.benchmark
+	$(PY) -m pipeline bench
 
 ## Lint the code
 lint: $(READY)

@@ -1,4 +1,4 @@
-from pipeline.cli.main import main
+from pipeline.cli import main
 
 if __name__ == "__main__":
     main()

@@ -6,14 +6,20 @@ from pathlib import Path
 
 import pytest
 
-from tests.fixtures import ROOT, SITES_CSV, STUDY_TOML
+from tests.fixtures import ROOT, SITES_CSV, STUDY_TOML, copy_project
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--slow", action="store_true", help="also run tests marked slow")
 
 
+SHIPPED = {"shipped_project", "shipped_catalog"}
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:  # the shipped corpus takes a while to analyse: always slow
+        if SHIPPED & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
     if config.getoption("--slow"):
         return
     skip = pytest.mark.skip(reason="slow: run with --slow (make test-all)")
@@ -42,28 +48,43 @@ def make_project(tmp_path: Path):
     return make
 
 
-@pytest.fixture(scope="session")
-def shipped_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the shipped corpus, analysed once for the whole session."""
+def analyse(root: Path, overrides: tuple[str, ...] = ()):
+    """Run the whole analysis of the project at `root` (as `qda analyze` does)."""
     from pipeline.core.catalog import Catalog
     from pipeline.core.config import load_config
     from pipeline.core.runner import Runner
 
+    cfg = load_config(None, overrides)
+    catalog = Catalog(root, cfg.paths)
+    return Runner(catalog, cfg).run(), catalog
+
+
+@pytest.fixture(scope="session")
+def fixture_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The three-interview fixture project (tests/fixtures/project), analysed once."""
+    root = copy_project(tmp_path_factory.mktemp("fixture") / "project")
+    analyse(root)
+    return root
+
+
+@pytest.fixture(scope="session")
+def fixture_catalog(fixture_project: Path):
+    from pipeline.core.catalog import Catalog
+    return Catalog(fixture_project)
+
+
+@pytest.fixture(scope="session")
+def shipped_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the shipped corpus, analysed once for the whole session (slow tests only:
+    every test that asks for it is marked slow)."""
     root = tmp_path_factory.mktemp("shipped")
     shutil.copytree(ROOT / "corpus", root / "corpus")
     shutil.copytree(ROOT / "codebooks", root / "codebooks")
-    from pipeline.render.artifacts import write_documents, write_figures
-
-    cfg = load_config(None)
-    catalog = Catalog(root, cfg["paths"])
-    Runner(catalog, cfg).run()
-    write_figures(catalog)
-    write_documents(catalog)
+    analyse(root)
     return root
 
 
 @pytest.fixture(scope="session")
 def shipped_catalog(shipped_project: Path):
     from pipeline.core.catalog import Catalog
-    from pipeline.core.config import load_config
-    return Catalog(shipped_project, load_config(None)["paths"])
+    return Catalog(shipped_project)

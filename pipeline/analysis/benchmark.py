@@ -1,12 +1,14 @@
 """Benchmark: a generated 222-interview, ~2-million-word corpus through every stage.
 
-``make bench`` builds the corpus deterministically from the
-shipped transcripts' turns, then runs each stage in a fresh process and prints wall time and
-peak memory per stage, cold and again with nothing changed.
+``qda bench`` (``make bench``) builds the corpus deterministically from the shipped
+transcripts' turns, then runs each stage in a fresh process and measures wall time and peak
+memory per stage, cold and again with nothing changed.
 """
 from __future__ import annotations
 
 import json
+import os
+import platform
 import random
 import resource
 import shutil
@@ -15,8 +17,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-
-import click
 
 from pipeline.core.catalog import Catalog
 from pipeline.core.config import load_config
@@ -33,7 +33,7 @@ DAYS = tuple(d for d in range(2, 32) if d not in (7, 8, 14, 15, 21, 22, 23, 28, 
 def generate(source: Path, target: Path, seed: int = 2016, words: int = 9000) -> int:
     """Write a benchmark corpus under target/corpus from the shipped one; returns words."""
     cfg = load_config(None)
-    catalog = Catalog(source, cfg["paths"])
+    catalog = Catalog(source, cfg.paths)
     turns = catalog.load("turns")
     answers = turns[turns["speaker_role"] == "participant"]["text"].tolist()
     questions = turns[(turns["speaker_role"] == "interviewer") & (turns["n_words"] > 3)]
@@ -66,56 +66,43 @@ def generate(source: Path, target: Path, seed: int = 2016, words: int = 9000) ->
     return total
 
 
-def _one_stage(root: Path, name: str) -> None:
-    """Child process: run one stage, print seconds and peak RSS as JSON."""
+class BenchmarkError(Exception):
+    pass
+
+
+def run_one_stage(root: Path, name: str) -> dict:
+    """Run one stage of the project at `root` in this process: seconds and peak memory."""
     cfg = load_config(None)
     start = time.perf_counter()
-    report = Runner(Catalog(root, cfg["paths"]), cfg).run((BY_NAME[name],))[0]
+    report = Runner(Catalog(root, cfg.paths), cfg).run((BY_NAME[name],))[0]
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"stage": name, "status": report.status,
-                      "seconds": time.perf_counter() - start, "peak_mb": peak_kb / 1024}))
+    return {"stage": name, "status": report.status, "seconds": time.perf_counter() - start,
+            "peak_mb": peak_kb / 1024}
 
 
 def measure(root: Path) -> list[dict]:
+    """Every stage in a fresh process (`qda bench --stage NAME ROOT`), in run order."""
     rows = []
     for stage in STAGES:
-        out = subprocess.run([sys.executable, "-m", "pipeline.analysis.benchmark", "--stage",
-                              stage.name, str(root)], check=True, capture_output=True, text=True)
+        out = subprocess.run([sys.executable, "-m", "pipeline", "bench", "--stage",
+                              stage.name, str(root)], check=True, capture_output=True,
+                             text=True)
         rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
     return rows
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--stage", help="(internal) run one stage in this process and report it")
-@click.option("--words", default=9000, show_default=True, help="Words per interview.")
-@click.argument("root", required=False, type=click.Path(path_type=Path))
-def main(stage: str | None, words: int, root: Path | None) -> None:
-    """Generate the 222-interview benchmark corpus and time every stage on it."""
-    if stage:
-        _one_stage(root, stage)
-        return
-    project = Path.cwd()
-    if not Catalog(project, {}).exists("turns"):
-        raise click.ClickException("run `make analyze` first: the benchmark corpus is built "
-                                   "from the shipped corpus's turns")
+def run(project: Path, words: int = 9000) -> dict:
+    """Generate the corpus from `project`'s analysed transcripts, then time it cold and with
+    nothing changed."""
+    if not Catalog(project, None).exists("turns"):
+        raise BenchmarkError("run `make analyze` first: the benchmark corpus is built from "
+                             "the shipped corpus's turns")
     with tempfile.TemporaryDirectory(prefix="qda-bench-") as tmp:
         total = generate(project, Path(tmp), words=words)
-        click.echo(f"benchmark corpus: {sum(PER_SITE)} interviews, {total:,} words, "
-                   f"{SITES} sites (machine: {_machine()})")
-        for label in ("cold", "no change"):
-            rows = measure(Path(tmp))
-            click.echo(f"{label}:")
-            for r in rows:
-                click.echo(f"  {r['stage']:<9} {r['status']:<11} {r['seconds']:7.2f}s  "
-                           f"peak {r['peak_mb']:7.1f} MB")
-            click.echo(f"  {'total':<9} {'':<11} {sum(r['seconds'] for r in rows):7.2f}s")
+        runs = {label: measure(Path(tmp)) for label in ("cold", "no change")}
+    return {"interviews": sum(PER_SITE), "words": total, "sites": SITES,
+            "machine": machine(), "runs": runs}
 
 
-def _machine() -> str:
-    import os
-    import platform
+def machine() -> str:
     return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-
-
-if __name__ == "__main__":
-    main()

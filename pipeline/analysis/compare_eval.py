@@ -10,8 +10,8 @@ import pandas as pd
 from sklearn.cluster import AgglomerativeClustering, KMeans
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
-from pipeline.stages.compare.stage import cluster, interview_order, ordered_segments
-from pipeline.stages.represent.stage import run as represent
+from pipeline.stages.compare import cluster, interview_order, ordered_segments
+from pipeline.stages.represent import run as represent
 
 
 def primary_codes(human: pd.DataFrame, code_order: list[str]) -> pd.Series:
@@ -136,3 +136,20 @@ def best_setting(table: pd.DataFrame, min_mean_size: float = 3.0) -> pd.Series:
     segments: below that, comparison within a site leaves almost every incident alone."""
     usable = table[table["mean_site_category_size"] >= min_mean_size]
     return (usable if len(usable) else table).iloc[0]
+
+
+def evaluation_lines(result: dict) -> list[str]:
+    ref = result["reference"]
+    lines = [f"Recovery of the human themes ({ref['segments']} coded segments, "
+             f"{ref['themes']} themes):",
+             f"  {'clustering':<32} {'clusters':>8} {'ARI':>7} {'NMI':>7}"]
+    for name, r in result["recovery"].items():
+        lines.append(f"  {name:<32} {r['n_clusters']:>8} {r['ari']:>7.3f} {r['nmi']:>7.3f}")
+    st = result["stability"]
+    lines.append(f"Stability over seeds {st['seeds']}: ARI with the first seed, mean "
+                 f"{st['ari_vs_first_mean']:.3f}, min {st['ari_vs_first_min']:.3f}")
+    for which, r in result["key_retention"].items():
+        lines.append(f"Keys kept when the {which.replace(' added', '')} ({r['citation_id']}) "
+                     f"is added: site {r['site_keys_kept']:.0%}, cross-site "
+                     f"{r['cross_keys_kept']:.0%}")
+    return lines

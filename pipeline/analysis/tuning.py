@@ -9,15 +9,22 @@ from __future__ import annotations
 import itertools
 from dataclasses import replace
 
+import numpy as np
 import pandas as pd
 
-from pipeline.codebook.model import Codebook
+from pipeline.codebook import Codebook
 from pipeline.nlp.pipelines import fast_nlp
-from pipeline.stages.code.agreement import POOLED, agreement, indicator
-from pipeline.stages.code.keywords import match_segments
-from pipeline.stages.code.model import cross_validated, trainable
-from pipeline.stages.code.similarity import code_profiles, make_vectorizer, score_matrix, top_codes
-from pipeline.stages.code.stage import CodeParams, pattern_rows
+from pipeline.stages.code import (
+    POOLED,
+    CodeParams,
+    SimilarityCoder,
+    agreement,
+    cross_validated,
+    indicator,
+    match_segments,
+    pattern_rows,
+    trainable,
+)
 
 GRID = {
     "pattern_min_terms": (1, 2),
@@ -29,27 +36,31 @@ GRID = {
 
 def sweep(segments: pd.DataFrame, book: Codebook, human: pd.DataFrame, params: CodeParams,
           grid: dict[str, tuple] = GRID) -> pd.DataFrame:
-    """Pooled and mean per-code agreement for each grid point (threshold 1.0 = patterns only)."""
+    """Pooled and mean per-code agreement for each grid point (threshold 1.0 = patterns only).
+
+    The similarity coder is the code stage's own, fitted on every segment as the stage does;
+    agreement is measured on the segments humans coded.
+    """
     nlp = fast_nlp(params.lang)
     seg_ids = sorted(human["segment_id"].unique())
     codes = [c.id for c in book.codable]
     reference = indicator(human, seg_ids, codes)
-    labelled = segments[segments["segment_id"].isin(seg_ids)].reset_index(drop=True)
+    rows_l = np.flatnonzero(segments["segment_id"].isin(seg_ids).to_numpy())
+    labelled = segments.iloc[rows_l].reset_index(drop=True)
     matches = match_segments(labelled, book, nlp)
-    vec = make_vectorizer(params.min_df)
-    vec.fit(segments["lemmas"])
-    X = vec.transform(labelled["lemmas"])
-    ids, include, exclude = code_profiles(book, nlp)
+    sim = SimilarityCoder(book, nlp, params.min_df).fit(segments["lemmas"].tolist())
+    ids = labelled["segment_id"].to_numpy()
     rows = []
     for weight in grid["exclude_weight"]:
-        scores = score_matrix(X, vec, include, exclude, weight)
+        scores = sim.scores(rows_l, weight) if sim.usable else None
         for min_terms, thr, k in itertools.product(grid["pattern_min_terms"],
                                                    grid["similarity_threshold"],
                                                    grid["similarity_max_codes"]):
-            pairs = top_codes(scores, thr, k)
-            sim = pd.DataFrame({"segment_id": [labelled["segment_id"][i] for i, _ in pairs],
-                                "code_id": [ids[j] for _, j in pairs]})
-            auto = pd.concat([pattern_rows(matches, min_terms)[["segment_id", "code_id"]], sim])
+            found = [pattern_rows(matches, min_terms)[["segment_id", "code_id"]]]
+            if scores is not None:
+                found.append(sim.codings(ids, scores, thr, k, rows_l, evidence_terms=False)
+                             [["segment_id", "code_id"]])
+            auto = pd.concat(found)
             result = agreement(reference, indicator(auto, seg_ids, codes)).set_index("code_id")
             pooled, per_code = result.loc[POOLED], result.drop(index=POOLED)
             rows.append({"pattern_min_terms": min_terms, "similarity_threshold": thr,
@@ -78,8 +89,8 @@ def sweep_model(segments: pd.DataFrame, book: Codebook, human: pd.DataFrame,
     seg_ids = sorted(human["segment_id"].unique())
     labels = indicator(human, seg_ids, [c.id for c in book.codable]).astype(int)
     codes = trainable(labels, params.model_min_examples)
-    vec = make_vectorizer(params.min_df)
-    X = vec.fit_transform(segments["lemmas"])
+    X = SimilarityCoder(book, fast_nlp(params.lang), params.min_df).fit(
+        segments["lemmas"].tolist()).matrix_   # the stage's own features
     pos = {s: i for i, s in enumerate(segments["segment_id"])}
     rows_l = [pos[s] for s in labels.index]
     groups = segments["citation_id"].to_numpy()[rows_l]

@@ -1,25 +1,34 @@
-"""Options and helpers shared by the command-line modules."""
+"""Options and helpers shared by the command-line modules.
+
+Command modules import only click and light core modules at the top; anything that loads
+pandas, spaCy or scikit-learn is imported inside the command, so `qda -h` starts at once.
+"""
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from pipeline.cli.output import (
-    print_problems,
-)
-from pipeline.codebook.model import CodebookError
-from pipeline.core.catalog import Catalog, atomic_write
-from pipeline.core.config import load_config
-from pipeline.core.errors import InputError, PipelineError
+from pipeline.core.errors import InputError, PipelineError, Problem
+
+if TYPE_CHECKING:
+    from pipeline.core.catalog import Catalog
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 99}
 
 
+def print_problems(problems: Iterable[Problem], err: bool = False) -> None:
+    for p in sorted(problems):
+        colour = "red" if p.is_error else "yellow"
+        click.echo(click.style(str(p), fg=colour), err=err)
+
+
 def project_options(func: Callable) -> Callable:
-    """Options every command shares: project folder, config file, overrides, quiet."""
+    """Options every command shares: project folder, config file, overrides, quiet. The
+    command receives `catalog`, `cfg` and `quiet`; the project's errors become messages."""
     @click.option("--project", "-p", type=click.Path(file_okay=False, path_type=Path),
                   default=".", show_default=True, help="Project folder (holds corpus/).")
     @click.option("--config", "-c", "config_path", type=click.Path(path_type=Path),
@@ -30,11 +39,15 @@ def project_options(func: Callable) -> Callable:
     @click.option("--quiet", "-q", is_flag=True, help="Print only errors and the summary.")
     @functools.wraps(func)
     def wrapper(project: Path, config_path: Path, overrides: tuple[str, ...], quiet: bool,
-                **kwargs):
+                **kwargs: Any) -> Any:
+        from pipeline.codebook import CodebookError
+        from pipeline.core.catalog import Catalog
+        from pipeline.core.config import load_config
+
         try:
             cfg_file = config_path if config_path.is_absolute() else project / config_path
             cfg = load_config(cfg_file, overrides)
-            catalog = Catalog(project, cfg["paths"])
+            catalog = Catalog(project, cfg.paths)
             return func(catalog=catalog, cfg=cfg, quiet=quiet, **kwargs)
         except InputError as exc:
             print_problems(exc.problems, err=True)
@@ -44,23 +57,21 @@ def project_options(func: Callable) -> Callable:
         except CodebookError as exc:
             print_problems(exc.problems, err=True)
             raise click.ClickException("the codebook has errors (see above)") from None
-        except (PipelineError, FileNotFoundError, ValueError) as exc:
+        except (PipelineError, ValueError) as exc:
             raise click.ClickException(str(exc)) from None
     return wrapper
 
 
-
-def write_bytes(catalog: Catalog, output: Path | None, default: str, data: bytes) -> str:
-    """Write to `output`, or to outputs/<default>; returns the path written."""
-    return str(catalog.write_bytes(output if output is not None else
-                                   catalog.outputs / default, data))
+def write_new(catalog: Catalog, path: Path, data: bytes) -> Path:
+    """A file a researcher will own; an existing one is never replaced."""
+    return catalog.write_new(path, data)
 
 
-def write_new(path: Path, data: bytes) -> None:
-    """Write a file a researcher will own; never replace an existing one."""
-    if path.exists():
-        raise click.ClickException(f"{path} already exists; choose another name with -o "
-                                   f"(researcher-written files are never overwritten)")
-    atomic_write(path, lambda tmp: tmp.write_bytes(data))
+def command_provenance(command: str, cfg: Any, catalog: Catalog,
+                       tables: Iterable[str] = ()) -> dict[str, Any]:
+    """What a report or export came from: the command, the parameters, the input tables."""
+    from pipeline.core.provenance import versions
 
-
+    inputs = {t: (catalog.provenance(t) or {}).get("data_hash") for t in tables}
+    return {"command": command, "config": cfg.as_dict(), "inputs": inputs,
+            "versions": versions()}

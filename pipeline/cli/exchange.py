@@ -1,27 +1,25 @@
-"""Commands that exchange data with other tools: REFI-QDA and table exports."""
+"""Commands that exchange data with other tools: REFI-QDA and table exports.
+
+Every file goes through the catalog: exports and .qdc/.qdpx files with a provenance manifest
+(never into corpus/ or codebooks/), imported codebooks as new files only.
+"""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from pipeline import __version__
-from pipeline.cli.common import CONTEXT, project_options, write_bytes, write_new
-from pipeline.codebook.model import load_codebook
-from pipeline.codebook.writer import to_yaml
-from pipeline.core.catalog import Catalog
-from pipeline.core.registry import STAGES
-from pipeline.exchange.refi_export import build_project, checked_qdc, checked_qdpx
-from pipeline.exchange.tables import (
-    choose_tables,
-    prepare,
-    summary,
-    to_csv_bytes,
-    to_parquet_bytes,
-    to_xlsx_bytes,
-)
-from pipeline.formats.refi.codebook import import_qdc
-from pipeline.formats.refi.project import import_qdpx
+from pipeline.cli.common import CONTEXT, command_provenance, project_options, write_new
+from pipeline.core.registry import OUTPUTS
+
+if TYPE_CHECKING:
+    from pipeline.core.catalog import Catalog
+    from pipeline.core.config import Config
+
+
+def _target(catalog: Catalog, output: Path | None, default: str) -> Path:
+    return output if output is not None else catalog.output_path(default)
 
 
 @click.group(context_settings=CONTEXT)
@@ -33,7 +31,7 @@ def refi() -> None:
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
               help="Where to write (default: outputs/codebook.qdc).")
 @project_options
-def refi_export_codebook(catalog: Catalog, cfg: dict, quiet: bool, output: Path | None
+def refi_export_codebook(catalog: Catalog, cfg: Config, quiet: bool, output: Path | None
                          ) -> None:
     """Write the codebook as a REFI-QDA .qdc file, validated against the schema.
 
@@ -41,9 +39,15 @@ def refi_export_codebook(catalog: Catalog, cfg: dict, quiet: bool, output: Path 
     Example:
       qda refi export-codebook -o lfm.qdc
     """
+    from pipeline.codebook import load_codebook
+    from pipeline.exchange.refi_export import checked_qdc
+
     book = load_codebook(list(catalog.read_codebooks().codebook_files))
-    path = write_bytes(catalog, output, "codebook.qdc", checked_qdc(book))
-    click.echo(f"{len(book.codes)} codes written to {path} (valid against Codebook.xsd).")
+    path = _target(catalog, output, "codebook.qdc")
+    catalog.write_report("refi-codebook", {path: checked_qdc(book)},
+                         command_provenance("refi export-codebook", cfg, catalog))
+    click.echo(f"{len(book.codes)} codes written to {catalog.rel(path)} (valid against "
+               f"Codebook.xsd).")
 
 
 @refi.command("export-project")
@@ -52,7 +56,7 @@ def refi_export_codebook(catalog: Catalog, cfg: dict, quiet: bool, output: Path 
 @click.option("--auto/--no-auto", default=False, show_default=True,
               help="Also include automatic codings (coders auto-pattern, auto-similarity...).")
 @project_options
-def refi_export_project(catalog: Catalog, cfg: dict, quiet: bool, output: Path | None,
+def refi_export_project(catalog: Catalog, cfg: Config, quiet: bool, output: Path | None,
                         auto: bool) -> None:
     """Write transcripts, sites (as cases), codebook and codings as a REFI-QDA .qdpx project.
 
@@ -63,23 +67,25 @@ def refi_export_project(catalog: Catalog, cfg: dict, quiet: bool, output: Path |
     Example:
       qda refi export-project --auto -o study.qdpx
     """
-    _export_project(catalog, output, auto, "project.qdpx")
+    export_project(catalog, cfg, _target(catalog, output, "project.qdpx"), auto)
 
 
-def _export_project(catalog: Catalog, output: Path | None, auto: bool, default: str) -> None:
+def export_project(catalog: Catalog, cfg: Config, path: Path, auto: bool) -> None:
     """The .qdpx export behind both `qda refi export-project` and `qda export --format qdpx`."""
+    from pipeline.codebook import load_codebook
+    from pipeline.exchange.refi_export import auto_spans, build_project, checked_qdpx
+
     book = load_codebook(list(catalog.read_codebooks().codebook_files))
-    auto_rows = None
-    if auto:
-        codings = catalog.load("codings")
-        segs = catalog.load("segments")[["segment_id", "start_char", "end_char"]]
-        auto_rows = codings[codings["source"].str.startswith("auto:")].merge(segs,
-                                                                            on="segment_id")
+    tables = ["transcripts", "sites", "human_codings"] + (["codings", "segments"] if auto
+                                                          else [])
+    auto_rows = auto_spans(catalog.load("codings"), catalog.load("segments")) if auto else None
     project = build_project(book.name, book, catalog.load("transcripts"),
                             catalog.load("sites"), catalog.load("human_codings"), auto_rows)
-    path = write_bytes(catalog, output, default, checked_qdpx(project))
+    catalog.write_report("refi-project", {path: checked_qdpx(project)},
+                         command_provenance("refi export-project", cfg, catalog, tables))
     click.echo(f"{len(project.sources)} sources, {len(project.codings)} codings, "
-               f"{len(project.cases)} cases written to {path} (valid against the schema).")
+               f"{len(project.cases)} cases written to {catalog.rel(path)} (valid against the "
+               f"schema).")
 
 
 @refi.command("import")
@@ -87,7 +93,7 @@ def _export_project(catalog: Catalog, output: Path | None, auto: bool, default: 
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
               help="Codebook YAML to write (default: codebooks/<file name>.yml).")
 @project_options
-def refi_import(catalog: Catalog, cfg: dict, quiet: bool, file: Path, output: Path | None
+def refi_import(catalog: Catalog, cfg: Config, quiet: bool, file: Path, output: Path | None
                 ) -> None:
     """Import a .qdc codebook or a .qdpx project's codebook as codebooks/<name>.yml.
 
@@ -99,30 +105,26 @@ def refi_import(catalog: Catalog, cfg: dict, quiet: bool, file: Path, output: Pa
     Example:
       qda refi import coded_in_nvivo.qdpx
     """
+    from pipeline.exchange.imports import read_refi
+
     data = file.read_bytes()
-    losses: list[str] = []
-    if file.suffix.lower() == ".qdpx":
-        project, losses = import_qdpx(data, file.name)
-        book = project.codebook
-    else:
-        book = import_qdc(data, file.name, losses)
+    imported = read_refi(data, file.name)
     target = output or catalog.codebooks_dir / f"{file.stem}.yml"
-    note = f"Imported from {file.name} by qda {__version__}; edit freely."
-    write_new(target, to_yaml(book, note).encode())
-    click.echo(f"{len(book.codes)} codes written to {catalog.rel(target)}.")
-    for loss in losses:
+    write_new(catalog, target, imported.yaml.encode())
+    click.echo(f"{len(imported.book.codes)} codes written to {catalog.rel(target)}.")
+    for loss in imported.losses:
         click.echo(f"  not carried over: {loss}")
-    if file.suffix.lower() == ".qdpx":
+    if imported.project is not None:
         names = set(catalog.load("transcripts")["citation_id"]) if catalog.exists(
             "transcripts") else set()
-        if project.sources and {s.name for s in project.sources} <= names:
+        if imported.codes_corpus(names):
             copy = catalog.codebooks_dir / "codings" / file.name
-            write_new(copy, data)
-            click.echo(f"{len(project.codings)} codings: copied to {catalog.rel(copy)}.")
+            write_new(catalog, copy, data)
+            click.echo(f"{len(imported.project.codings)} codings: copied to "
+                       f"{catalog.rel(copy)}.")
 
 
 EXPORT_FORMATS = ("csv", "xlsx", "parquet", "qdpx")
-TABLE_ORDER = tuple(out for stage in STAGES for out in stage.outputs)  # sheet/summary order
 
 
 @click.command("export")
@@ -139,7 +141,7 @@ TABLE_ORDER = tuple(out for stage in STAGES for out in stage.outputs)  # sheet/s
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
               help="csv/parquet: a folder; xlsx/qdpx: a file (default: in outputs/exports/).")
 @project_options
-def export(catalog: Catalog, cfg: dict, quiet: bool, tables: tuple[str, ...], fmt: str,
+def export(catalog: Catalog, cfg: Config, quiet: bool, tables: tuple[str, ...], fmt: str,
            sites: tuple[str, ...], themes: tuple[str, ...], wide: bool, output: Path | None
            ) -> None:
     """Export tables for Excel, R or SPSS (CSV, XLSX, parquet), or the project as .qdpx.
@@ -154,34 +156,43 @@ def export(catalog: Catalog, cfg: dict, quiet: bool, tables: tuple[str, ...], fm
       qda export segments codings --site O3 --format xlsx
       qda export theme_matrix --wide --format xlsx -o themes.xlsx
     """
+    from pipeline.exchange.tables import choose_tables, prepare, summary
+
     fmt = fmt.lower()
     if fmt == "qdpx":
         if tables or sites or themes or wide:
             raise click.UsageError("--format qdpx exports the whole project: TABLE, --site, "
                                    "--theme and --wide do not apply")
-        _export_project(catalog, output, False, "exports/project.qdpx")
+        export_project(catalog, cfg, _target(catalog, output, "exports/project.qdpx"), False)
         return
-    names = choose_tables(tables, catalog.tables(), TABLE_ORDER)
+    names = choose_tables(tables, catalog.tables(), OUTPUTS)
     frames, notes = prepare({n: catalog.load(n) for n in names}, list(sites), list(themes),
                             wide)
     for note in notes:   # even with -q: an ignored filter changes what the files mean
         click.echo(f"note: {note}", err=True)
-    click.echo(summary(frames, fmt, _write_export(catalog, frames, fmt, output)))
+    files, where = _export_files(catalog, frames, fmt, output)
+    catalog.write_report("export", files, command_provenance(
+        f"export --format {fmt}", cfg, catalog, names) | {
+            "filters": {"site": list(sites), "theme": list(themes), "wide": wide}})
+    click.echo(summary(frames, fmt, where))
 
 
-def _write_export(catalog: Catalog, frames: dict, fmt: str, output: Path | None) -> str:
-    """Write the export; every file is built before the first is written. Returns where."""
+def _export_files(catalog: Catalog, frames: dict[str, Any], fmt: str, output: Path | None
+                  ) -> tuple[dict[Path, bytes], str]:
+    """Every export file, built before the first is written, and where they go."""
+    from pipeline.exchange.tables import to_csv_bytes, to_parquet_bytes, to_xlsx_bytes
+
     if fmt == "xlsx":
         target = output / "tables.xlsx" if output is not None and output.is_dir() else output
-        data = to_xlsx_bytes(frames)
-        return catalog.rel(Path(write_bytes(catalog, target, "exports/tables.xlsx", data)))
-    folder = output if output is not None else catalog.outputs / "exports"
+        path = _target(catalog, target, "exports/tables.xlsx")
+        return {path: to_xlsx_bytes(frames)}, catalog.rel(path)
+    folder = output if output is not None else catalog.output_path("exports")
     if folder.is_file():
         raise click.ClickException(f"{folder} is a file; for {fmt}, --output is a folder")
     writer = to_csv_bytes if fmt == "csv" else to_parquet_bytes
-    files = {folder / f"{name}.{fmt}": writer(df) for name, df in frames.items()}
-    for path, data in files.items():
-        write_bytes(catalog, path, "", data)
-    return catalog.rel(folder) + "/"
+    return ({folder / f"{name}.{fmt}": writer(df) for name, df in frames.items()},
+            catalog.rel(folder) + "/")
 
 
+def commands() -> list[Any]:
+    return [refi, export]

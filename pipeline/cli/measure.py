@@ -1,27 +1,40 @@
-"""Commands that measure the analysis: coding quality, tuning, category recovery."""
+"""Commands that measure the analysis: coding quality, tuning, category recovery, benchmark.
+
+They read the tables `qda analyze` wrote (human codings per segment included) and write their
+reports through the catalog, with provenance.
+"""
 from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from pipeline.analysis.compare_eval import best_setting, evaluate, primary_codes
-from pipeline.analysis.compare_eval import sweep as compare_sweep
-from pipeline.analysis.tuning import sweep, sweep_model
-from pipeline.cli.common import project_options
-from pipeline.cli.output import (
-    coding_quality_markdown,
-    evaluation_lines,
-)
-from pipeline.core.catalog import Catalog
-from pipeline.core.config import stage_params
-from pipeline.stages.code.human import spans_to_segments
-from pipeline.stages.code.stage import CodeParams, load_inputs
-from pipeline.stages.compare.stage import CompareParams
-from pipeline.stages.represent.stage import RepresentParams
+from pipeline.cli.common import command_provenance, project_options
+
+if TYPE_CHECKING:
+    from pipeline.core.catalog import Catalog
+    from pipeline.core.config import Config
+
+
+def _human(catalog: Catalog, what: str) -> Any:
+    human = catalog.load("human_segments")
+    if human.empty:
+        raise click.ClickException(f"no human codings in codebooks/codings/: nothing to "
+                                   f"{what}")
+    return human
+
+
+def _codebook(catalog: Catalog) -> Any:
+    from pipeline.codebook import load_codebook
+
+    return load_codebook(list(catalog.read_codebooks().codebook_files))
 
 
 @click.command("coding-report")
 @project_options
-def coding_report(catalog: Catalog, cfg: dict, quiet: bool) -> None:
+def coding_report(catalog: Catalog, cfg: Config, quiet: bool) -> None:
     """How far automatic coding agrees with the human codings, per code.
 
     Writes outputs/coding_quality.md: precision, recall and Cohen's kappa of keywords plus
@@ -31,9 +44,13 @@ def coding_report(catalog: Catalog, cfg: dict, quiet: bool) -> None:
     Example:
       qda coding-report
     """
+    from pipeline.analysis.coding_report import coding_quality_markdown
+
     text = coding_quality_markdown(catalog.load("coding_agreement"))
-    path = catalog.outputs / "coding_quality.md"
-    catalog.write_text(path, text)
+    path = catalog.output_path("coding_quality.md")
+    catalog.write_report("coding-report", {path: text.encode("utf-8")},
+                         command_provenance("coding-report", cfg, catalog,
+                                            ["coding_agreement"]))
     click.echo(text)
     click.echo(f"Written to {catalog.rel(path)}")
 
@@ -42,7 +59,7 @@ def coding_report(catalog: Catalog, cfg: dict, quiet: bool) -> None:
 @click.option("--tune", is_flag=True, help="Also sweep n_components, join and merge "
               "thresholds (outputs/compare_tuning.csv).")
 @project_options
-def evaluate_compare(catalog: Catalog, cfg: dict, quiet: bool, tune: bool) -> None:
+def evaluate_compare(catalog: Catalog, cfg: Config, quiet: bool, tune: bool) -> None:
     """Measure the emerging categories against the human codings, beside baselines.
 
     Recovery of the themes the human coders saw (adjusted Rand index and NMI, one theme per
@@ -54,38 +71,41 @@ def evaluate_compare(catalog: Catalog, cfg: dict, quiet: bool, tune: bool) -> No
     Example:
       qda evaluate-compare
     """
+    from pipeline.analysis.compare_eval import (
+        best_setting,
+        evaluate,
+        evaluation_lines,
+        primary_codes,
+        sweep,
+    )
+
+    human = _human(catalog, "measure against")
     transcripts, segments = catalog.load("transcripts"), catalog.load("segments")
-    book, spans, _ = load_inputs(transcripts, catalog.read_codebooks())
-    human = spans_to_segments(spans, segments,
-                              stage_params(cfg, "code", CodeParams).span_min_overlap)
-    if human.empty:
-        raise click.ClickException("no human codings in codebooks/codings/: nothing to "
-                                   "measure against")
-    reference = primary_codes(human, [c.id for c in book.codable])
-    result = evaluate(transcripts, segments, reference,
-                      stage_params(cfg, "represent", RepresentParams),
-                      stage_params(cfg, "compare", CompareParams))
-    path = catalog.write_json("compare_evaluation.json", result)
+    reference = primary_codes(human, [c.id for c in _codebook(catalog).codable])
+    rep, comp = cfg.params("represent"), cfg.params("compare")
+    result = evaluate(transcripts, segments, reference, rep, comp)
+    prov = command_provenance("evaluate-compare", cfg, catalog,
+                              ["transcripts", "segments", "human_segments"])
+    path = catalog.output_path("compare_evaluation.json")
+    files = {path: (json.dumps(result, indent=2, sort_keys=True) + "\n").encode()}
     for line in evaluation_lines(result):
         click.echo(line)
-    click.echo(f"Written to {catalog.rel(path)}")
     if tune:
-        table = compare_sweep(transcripts, segments, reference,
-                              stage_params(cfg, "represent", RepresentParams),
-                              stage_params(cfg, "compare", CompareParams))
-        tpath = catalog.write_csv("compare_tuning.csv", table)
+        table = sweep(transcripts, segments, reference, rep, comp)
+        files[catalog.output_path("compare_tuning.csv")] = table.to_csv(index=False).encode()
         click.echo(table.head(10).to_string(index=False, float_format=lambda v: f"{v:.3f}"))
         best = best_setting(table)
         click.echo(f"Best with site categories of 3+ segments on average: n_components="
                    f"{int(best.n_components)}, join_threshold={best.join_threshold}, "
                    f"merge_threshold={best.merge_threshold} (ARI {best.ari:.3f}, "
                    f"NMI {best.nmi:.3f})")
-        click.echo(f"Full table: {catalog.rel(tpath)}")
+    catalog.write_report("evaluate-compare", files, prov)
+    click.echo("Written to " + ", ".join(catalog.rel(p) for p in files))
 
 
 @click.command("tune-coding")
 @project_options
-def tune_coding(catalog: Catalog, cfg: dict, quiet: bool) -> None:
+def tune_coding(catalog: Catalog, cfg: Config, quiet: bool) -> None:
     """Measure automatic coding against the human codings over a grid of thresholds.
 
     Writes outputs/coding_tuning.csv, best setting first (by pooled Cohen's kappa), and says
@@ -95,19 +115,22 @@ def tune_coding(catalog: Catalog, cfg: dict, quiet: bool) -> None:
     Example:
       qda tune-coding
     """
-    params = stage_params(cfg, "code", CodeParams)
-    book, spans, _ = load_inputs(catalog.load("transcripts"), catalog.read_codebooks())
-    segments = catalog.load("segments")
-    human = spans_to_segments(spans, segments, params.span_min_overlap)
-    if human.empty:
-        raise click.ClickException("no human codings in codebooks/codings/: nothing to tune on")
+    from pipeline.analysis.tuning import sweep, sweep_model
+
+    params = cfg.params("code")
+    human = _human(catalog, "tune on")
+    book, segments = _codebook(catalog), catalog.load("segments")
     table = sweep(segments, book, human, params)
-    path = catalog.write_csv("coding_tuning.csv", table)
+    models = sweep_model(segments, book, human, params)
+    path, model_path = (catalog.output_path("coding_tuning.csv"),
+                        catalog.output_path("coding_tuning_model.csv"))
+    catalog.write_report("tune-coding", {path: table.to_csv(index=False).encode(),
+                                         model_path: models.to_csv(index=False).encode()},
+                         command_provenance("tune-coding", cfg, catalog,
+                                            ["segments", "human_segments"]))
     fmt = {"index": False, "float_format": lambda v: f"{v:.3f}"}
     click.echo("Keywords and similarity (auto:pattern + auto:similarity):")
     click.echo(table.head(10).to_string(**fmt))
-    models = sweep_model(segments, book, human, params)
-    model_path = catalog.write_csv("coding_tuning_model.csv", models)
     click.echo("\nSupervised model, cross-validated by interview (auto:model):")
     click.echo(models.head(5).to_string(**fmt))
     click.echo(f"Model table: {catalog.rel(model_path)}")
@@ -121,3 +144,39 @@ def tune_coding(catalog: Catalog, cfg: dict, quiet: bool) -> None:
     click.echo(f"Full table: {catalog.rel(path)}")
 
 
+@click.command("bench")
+@click.option("--words", default=9000, show_default=True, help="Words per interview.")
+@click.option("--stage", "one_stage", hidden=True,
+              help="(internal) run one stage of the benchmark corpus at ROOT in this process")
+@click.argument("root", required=False, type=click.Path(path_type=Path))
+@click.option("--project", "-p", type=click.Path(file_okay=False, path_type=Path),
+              default=".", show_default=True, help="Project whose analysed corpus seeds it.")
+def bench(words: int, one_stage: str | None, root: Path | None, project: Path) -> None:
+    """Benchmark: 222 generated interviews (~2 million words) through every stage, each in a
+    fresh process; wall time and peak memory per stage, cold and with nothing changed.
+
+    \b
+    Example:
+      qda bench          # make bench
+    """
+    from pipeline.analysis import benchmark
+
+    if one_stage:
+        click.echo(json.dumps(benchmark.run_one_stage(root, one_stage)))
+        return
+    try:
+        result = benchmark.run(project, words)
+    except benchmark.BenchmarkError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"benchmark corpus: {result['interviews']} interviews, {result['words']:,} "
+               f"words, {result['sites']} sites (machine: {result['machine']})")
+    for label, rows in result["runs"].items():
+        click.echo(f"{label}:")
+        for r in rows:
+            click.echo(f"  {r['stage']:<9} {r['status']:<11} {r['seconds']:7.2f}s  "
+                       f"peak {r['peak_mb']:7.1f} MB")
+        click.echo(f"  {'total':<9} {'':<11} {sum(r['seconds'] for r in rows):7.2f}s")
+
+
+def commands() -> list[Any]:
+    return [coding_report, evaluate_compare, tune_coding, bench]

@@ -1,26 +1,20 @@
 """What the command line prints: problems, run summaries, status."""
 from __future__ import annotations
 
-from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import click
-import pandas as pd
 
-from pipeline.codebook.model import Codebook
-from pipeline.core.catalog import Catalog
-from pipeline.core.errors import Problem
+from pipeline.cli.common import print_problems
+from pipeline.core.errors import PipelineError
 from pipeline.core.registry import STAGES
-from pipeline.core.runner import Runner, StageReport
-from pipeline.stages.code.agreement import POOLED
-from pipeline.stages.compare.saturation import describe as describe_saturation
+
+if TYPE_CHECKING:
+    from pipeline.codebook import Codebook
+    from pipeline.core.catalog import Catalog
+    from pipeline.core.runner import Runner, StageReport
 
 MAX_WARNINGS = 20
-
-
-def print_problems(problems: Iterable[Problem], err: bool = False) -> None:
-    for p in sorted(problems):
-        colour = "red" if p.is_error else "yellow"
-        click.echo(click.style(str(p), fg=colour), err=err)
 
 
 def _rows(rows: dict[str, int]) -> str:
@@ -65,46 +59,6 @@ def tree_lines(book: Codebook, details: bool = False) -> list[str]:
     return lines
 
 
-def coding_quality_markdown(table: pd.DataFrame) -> str:
-    """Per-code agreement of automatic coding with the human codings, as a Markdown table."""
-    if table.empty:
-        return "No human codings yet: add some under codebooks/codings/ to measure coding.\n"
-    wanted = ["auto:pattern+similarity", "auto:model (cross-validated)"]
-    pairs = [c for c in table["comparison"].unique() if c.startswith("human:")]
-    wide = table[table["comparison"].isin(wanted + pairs)].pivot_table(
-        index="code_id", columns="comparison", values=["n_reference", "precision", "recall",
-                                                       "kappa"], aggfunc="first")
-    lines = ["| code | human segments | keywords+similarity P / R / κ | model (CV) κ | "
-             "coders κ |", "|---|---:|---|---:|---:|"]
-
-    def num(v: float) -> str:
-        return "–" if pd.isna(v) else f"{v:.2f}"
-    for code in [c for c in wide.index if c != POOLED] + [POOLED]:
-        row = wide.loc[code]
-        auto = [row.get((m, wanted[0]), float("nan")) for m in ("precision", "recall", "kappa")]
-        model = row.get(("kappa", wanted[1]), float("nan"))
-        coders = row.get(("kappa", pairs[0]), float("nan")) if pairs else float("nan")
-        n_ref = row.get(("n_reference", wanted[0]), 0)
-        lines.append(f"| {code} | {int(n_ref)} | {' / '.join(num(v) for v in auto)} | "
-                     f"{num(model)} | {num(coders)} |")
-    return "\n".join(lines) + "\n"
-
-
-def evaluation_lines(result: dict) -> list[str]:
-    ref = result["reference"]
-    lines = [f"Recovery of the human themes ({ref['segments']} coded segments, "
-             f"{ref['themes']} themes):",
-             f"  {'clustering':<32} {'clusters':>8} {'ARI':>7} {'NMI':>7}"]
-    for name, r in result["recovery"].items():
-        lines.append(f"  {name:<32} {r['n_clusters']:>8} {r['ari']:>7.3f} {r['nmi']:>7.3f}")
-    st = result["stability"]
-    lines.append(f"Stability over seeds {st['seeds']}: ARI with the first seed, mean "
-                 f"{st['ari_vs_first_mean']:.3f}, min {st['ari_vs_first_min']:.3f}")
-    for which, r in result["key_retention"].items():
-        lines.append(f"Keys kept when the {which.replace(' added', '')} ({r['citation_id']}) "
-                     f"is added: site {r['site_keys_kept']:.0%}, cross-site "
-                     f"{r['cross_keys_kept']:.0%}")
-    return lines
 
 
 def status_lines(runner: Runner, catalog: Catalog) -> list[str]:
@@ -112,8 +66,9 @@ def status_lines(runner: Runner, catalog: Catalog) -> list[str]:
     for stage in STAGES:
         try:
             fp, _, inputs = runner.fingerprint(stage)
-        except FileNotFoundError as exc:
-            lines.append(f"{stage.name:<9} cannot check: {exc}")
+        except PipelineError as exc:
+            first = str(exc).splitlines()[0]
+            lines.append(f"{stage.name:<9} cannot check: {first}")
             continue
         if any(h is None for h in inputs.values()):
             state = "not run (inputs missing)"
@@ -121,10 +76,12 @@ def status_lines(runner: Runner, catalog: Catalog) -> list[str]:
             state = "up to date"
         else:
             state = "out of date" if all(catalog.exists(o) for o in stage.outputs) else "not run"
-        rows = {o: (catalog.provenance(o) or {}).get("rows") for o in stage.outputs
-                if catalog.exists(o)}
+        provs = {o: catalog.provenance(o) for o in stage.outputs if catalog.exists(o)}
+        rows = {o: p.get("rows", p.get("files")) for o, p in provs.items() if p}
         lines.append(f"{stage.name:<9} {state:<12} {_rows(rows)}")
     if catalog.exists("saturation"):
+        from pipeline.stages.compare import describe_saturation
+
         lines.append("Saturation:")
         lines += [f"  {line}" for line in describe_saturation(catalog.load("saturation"))]
     return lines

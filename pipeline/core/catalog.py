@@ -1,41 +1,45 @@
-"""The one place that reads and writes files: corpus in, parquet and JSON out.
+"""The one place that reads and writes files: researcher inputs in; tables, file sets, reports,
+exports and run.json out.
 
-Writes are atomic (temporary file, then ``os.replace``), so an interrupted run leaves the
-previous outputs intact. Each parquet file carries its provenance in the schema metadata.
+- Tables are parquet files in outputs/ with their provenance in the schema metadata; they are
+  checked against their contract when saved and when loaded.
+- File sets (figures, case documents) and the files commands write (reports, exports) come
+  with a manifest in outputs/.manifests/: provenance plus each file's content hash, so a
+  deleted or edited file makes its stage out of date.
+- Every write is atomic (temporary file, then rename), so an interrupted run leaves the
+  previous outputs intact. Nothing here writes into corpus/, and into codebooks/ only new
+  files (`write_new`): what a researcher wrote is never overwritten.
 """
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import hashlib
 import json
-import os
-import tempfile
-from collections.abc import Callable
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pyarrow.parquet as pq
 
-from pipeline.core.errors import InputError, error
-from pipeline.core.inputs import CodebookInputs, Corpus, DecisionsInput, make_source
-from pipeline.core.schemas import to_arrow
-from pipeline.formats.reader import FORMATS
+from pipeline.core.cache import JsonCache
+from pipeline.core.errors import InputError, PipelineError, error
+from pipeline.core.files import atomic_write, write_bytes
+from pipeline.core.inputs import (
+    CODING_SUFFIXES,
+    TRANSCRIPT_SUFFIXES,
+    CodebookInputs,
+    Corpus,
+    DecisionsInput,
+    make_source,
+)
+from pipeline.core.schemas import FILE_SETS, SCHEMAS, check, to_arrow
 
 PROVENANCE_KEY = b"qda.provenance"
 RESERVED_YAML = {"decisions"}  # YAML files in codebooks/ that are not codebooks
-
-
-def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
-    """Write via a temporary file in the same folder, then rename over the target."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+MANIFESTS = ".manifests"
+RUN_LOG = "run.json"
 
 
 def data_hash(df: pd.DataFrame) -> str:
@@ -46,33 +50,20 @@ def data_hash(df: pd.DataFrame) -> str:
     return h.hexdigest()
 
 
-class JsonCache:
-    """Per-item results keyed by content hash: a changed transcript is the only one redone."""
+def files_hash(files: Mapping[str, str]) -> str:
+    """Content hash of a file set from its (path, sha256) pairs."""
+    return hashlib.sha256(json.dumps(sorted(files.items())).encode()).hexdigest()
 
-    def __init__(self, folder: Path, salt: str = ""):
-        self.folder = folder
-        self.salt = salt  # e.g. the code version: new code never reuses old results
-        self.hits = 0
-        self.misses = 0
 
-    def __call__(self, key: str, compute: Callable[[], Any]) -> Any:
-        name = hashlib.sha256(f"{self.salt}\0{key}".encode()).hexdigest()
-        path = self.folder / name[:2] / f"{name}.json"
-        if path.is_file():
-            try:
-                value = json.loads(path.read_text(encoding="utf-8"))
-                self.hits += 1
-                return value
-            except (OSError, json.JSONDecodeError):
-                pass  # a damaged entry is recomputed
-        self.misses += 1
-        value = compute()
-        atomic_write(path, lambda tmp: tmp.write_text(json.dumps(value), encoding="utf-8"))
-        return value
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 class Catalog:
-    def __init__(self, root: Path, paths: dict[str, str]):
+    def __init__(self, root: Path, paths: Any = None):
+        if dataclasses.is_dataclass(paths):
+            paths = dataclasses.asdict(paths)
+        paths = dict(paths or {})
         self.root = root.resolve()
         self.corpus_dir = self._inside(paths.get("corpus", "corpus"))
         self.codebooks_dir = self._inside(paths.get("codebooks", "codebooks"))
@@ -81,7 +72,7 @@ class Catalog:
     def _inside(self, rel: str) -> Path:
         path = (self.root / rel).resolve()
         if not path.is_relative_to(self.root):
-            raise ValueError(f"path {rel!r} escapes the project directory {self.root}")
+            raise PipelineError(f"path {rel!r} escapes the project directory {self.root}")
         return path
 
     def rel(self, path: Path) -> str:
@@ -91,7 +82,7 @@ class Catalog:
             return resolved.relative_to(self.root).as_posix()
         return str(path)
 
-    # ---- corpus -------------------------------------------------------------------------
+    # ---- researcher inputs ------------------------------------------------------------
     def read_corpus(self) -> Corpus:
         study, sites = self.corpus_dir / "study.toml", self.corpus_dir / "sites.csv"
         for required in (study, sites):
@@ -107,7 +98,7 @@ class Catalog:
             if not path.resolve().is_relative_to(self.root):
                 skipped.append(self.rel(path.parent) + "/" + path.name)
                 continue
-            if path.suffix.lower() not in FORMATS:
+            if path.suffix.lower() not in TRANSCRIPT_SUFFIXES:
                 skipped.append(self.rel(path))
                 continue
             files.append(make_source(self.rel(path), path.read_bytes()))
@@ -122,7 +113,7 @@ class Catalog:
                  if p.suffix in (".yml", ".yaml") and p.stem not in RESERVED_YAML]
         codings = [make_source(self.rel(p), p.read_bytes())
                    for p in sorted((folder / "codings").glob("*"))
-                   if p.suffix.lower() in (".csv", ".qdpx")]
+                   if p.suffix.lower() in CODING_SUFFIXES]
         return CodebookInputs(tuple(books), tuple(codings))
 
     def read_decisions(self) -> DecisionsInput:
@@ -130,7 +121,15 @@ class Catalog:
         text = path.read_text(encoding="utf-8-sig") if path.is_file() else ""
         return DecisionsInput(self.rel(path), text)
 
-    # ---- tables -------------------------------------------------------------------------
+    def read_raw(self, name: str) -> Corpus | CodebookInputs | DecisionsInput:
+        return {"corpus": self.read_corpus, "codebooks": self.read_codebooks,
+                "decisions": self.read_decisions}[name]()
+
+    # ---- tables -----------------------------------------------------------------------
+    @staticmethod
+    def is_file_set(name: str) -> bool:
+        return name in FILE_SETS
+
     def table_path(self, name: str) -> Path:
         return self.outputs / f"{name}.parquet"
 
@@ -139,15 +138,27 @@ class Catalog:
         return sorted(p.stem for p in self.outputs.glob("*.parquet") if p.is_file())
 
     def exists(self, name: str) -> bool:
+        if self.is_file_set(name):
+            return self._manifest(name) is not None
         return self.table_path(name).is_file()
 
     def load(self, name: str) -> pd.DataFrame:
+        """A table, checked against its contract."""
         path = self.table_path(name)
         if not path.is_file():
-            raise FileNotFoundError(f"{self.rel(path)} does not exist yet; run `qda analyze`")
-        return pq.read_table(path).to_pandas()
+            raise PipelineError(f"{self.rel(path)} does not exist yet; run `qda analyze`")
+        table = pq.read_table(path)
+        check(name, table.schema, self.rel(path))
+        return table.to_pandas()
 
     def provenance(self, name: str) -> dict | None:
+        """Provenance of a table or file set; None when missing, unreadable, or (for a file
+        set) when any of its files is missing or changed."""
+        if self.is_file_set(name):
+            manifest = self._manifest(name)
+            if manifest is None or not self._files_intact(manifest["files"]):
+                return None
+            return manifest["provenance"]
         path = self.table_path(name)
         if not path.is_file():
             return None
@@ -158,6 +169,8 @@ class Catalog:
             return None  # unreadable or foreign file: treat as missing
 
     def save(self, name: str, df: pd.DataFrame, provenance: dict) -> None:
+        if name not in SCHEMAS:
+            raise PipelineError(f"{name} is not a declared table (pipeline/core/schemas.py)")
         table = to_arrow(name, df)
         prov = dict(provenance, table=name, rows=len(df), data_hash=data_hash(df))
         meta = dict(table.schema.metadata or {})
@@ -165,46 +178,126 @@ class Catalog:
         table = table.replace_schema_metadata(meta)
         atomic_write(self.table_path(name), lambda tmp: pq.write_table(table, tmp))
 
-    def write_json(self, name: str, obj: Any) -> Path:
-        path = self.outputs / name
+    # ---- file sets (render stages) --------------------------------------------------------
+    def _manifest_path(self, name: str) -> Path:
+        return self.outputs / MANIFESTS / f"{name}.json"
+
+    def _manifest(self, name: str) -> dict | None:
+        try:
+            manifest = json.loads(self._manifest_path(name).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return manifest if isinstance(manifest, dict) and "files" in manifest else None
+
+    def _resolve(self, rel: str) -> Path:
+        path = Path(rel)
+        return path if path.is_absolute() else self.root / path
+
+    def _files_intact(self, files: dict[str, str]) -> bool:
+        for rel, sha in files.items():
+            path = self._resolve(rel)
+            if not path.is_file() or _sha(path.read_bytes()) != sha:
+                return False
+        return True
+
+    def load_files(self, name: str) -> dict[str, bytes]:
+        """A file set: {path relative to outputs/: bytes}."""
+        manifest = self._manifest(name)
+        if manifest is None:
+            raise PipelineError(f"{name} has not been written yet; run `qda analyze`")
+        return {self._resolve(rel).relative_to(self.outputs).as_posix():
+                self._resolve(rel).read_bytes() for rel in manifest["files"]}
+
+    def save_files(self, name: str, files: Mapping[str, bytes], provenance: dict) -> list[Path]:
+        """Write a render stage's files (paths relative to outputs/); files of the previous
+        version that are no longer part of the set are removed."""
+        targets = {}
+        for rel, data in files.items():
+            path = (self.outputs / rel).resolve()
+            if not path.is_relative_to(self.outputs) or path == self.outputs:
+                raise PipelineError(f"{name}: {rel!r} is not a path inside outputs/")
+            targets[path] = data
+        return self._write_set(name, targets, provenance, remove_stale=True)
+
+    def _write_set(self, name: str, targets: Mapping[Path, bytes], provenance: dict,
+                   remove_stale: bool) -> list[Path]:
+        old = self._manifest(name)
+        hashes = {self._key(p): _sha(d) for p, d in targets.items()}
+        for path, data in targets.items():
+            write_bytes(path, data)
+        if old and remove_stale:
+            for rel in set(old["files"]) - set(hashes):
+                path = self._resolve(rel)
+                if path.resolve().is_relative_to(self.outputs):
+                    path.unlink(missing_ok=True)
+        prov = dict(provenance, file_set=name, files=len(hashes), data_hash=files_hash(hashes))
+        self._write_json(self._manifest_path(name), {"provenance": prov, "files": hashes})
+        return list(targets)
+
+    def _key(self, path: Path) -> str:
+        resolved = path.resolve()
+        return (resolved.relative_to(self.root).as_posix()
+                if resolved.is_relative_to(self.root) else str(resolved))
+
+    # ---- what commands write (reports, exports) and what researchers own ------------------
+    def output_path(self, rel: str) -> Path:
+        return self.outputs / rel
+
+    def write_report(self, name: str, files: Mapping[Path, bytes], provenance: dict
+                     ) -> list[Path]:
+        """Files a command writes (reports, tuning tables, exports), with a manifest of
+        provenance. They may go anywhere except corpus/ and codebooks/, which hold what
+        researchers wrote."""
+        for path in files:
+            resolved = path.resolve()
+            for folder in (self.corpus_dir, self.codebooks_dir):
+                if resolved.is_relative_to(folder):
+                    raise PipelineError(
+                        f"{self.rel(path)} is inside {self.rel(folder)}/, which holds what "
+                        f"researchers wrote; write exports and reports elsewhere (e.g. "
+                        f"{self.rel(self.outputs)}/)")
+        stamped = dict(provenance, written=_now())
+        return self._write_set(name, dict(files), stamped, remove_stale=False)
+
+    def write_new(self, path: Path, data: bytes) -> Path:
+        """A file a researcher will own (an imported codebook, a copied coding project):
+        written only if nothing is there yet."""
+        if path.exists():
+            raise PipelineError(f"{self.rel(path)} already exists; choose another name with "
+                                f"-o (researcher-written files are never overwritten)")
+        if path.resolve().is_relative_to(self.corpus_dir):
+            raise PipelineError(f"{self.rel(path)}: nothing is written into "
+                                f"{self.rel(self.corpus_dir)}/ (the transcripts' folder)")
+        return write_bytes(path, data)
+
+    # ---- run log -----------------------------------------------------------------------------
+    def _write_json(self, path: Path, obj: Any) -> Path:
         text = json.dumps(obj, indent=2, sort_keys=True, default=str) + "\n"
         atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
         return path
 
-    def write_text(self, path: Path, text: str) -> Path:
-        atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
-        return path
-
-    def write_bytes(self, path: Path, data: bytes) -> Path:
-        atomic_write(path, lambda tmp: tmp.write_bytes(data))
-        return path
-
-    def write_csv(self, name: str, df: pd.DataFrame) -> Path:
-        path = self.outputs / name
-        atomic_write(path, lambda tmp: df.to_csv(tmp, index=False))
-        return path
-
-    def save_figure(self, name: str, fig, meta: dict) -> list[Path]:
-        """Write figures/<name>.png and .svg atomically (no timestamps in the files)."""
-        import matplotlib.pyplot as plt
-
-        paths = []
-        for ext, extra in (("png", {"dpi": 150}), ("svg", {})):
-            path = self.outputs / "figures" / f"{name}.{ext}"
-            metadata = {"Date": None} if ext == "svg" else {"Software": "qda"}
-            atomic_write(path, lambda tmp, ext=ext, extra=extra, metadata=metadata: fig.savefig(
-                tmp, format=ext, metadata=metadata, **extra))
-            paths.append(path)
-        plt.close(fig)
-        self.write_json(f"figures/{name}.json", meta)
-        return paths
-
-    def figure_meta(self, name: str) -> dict | None:
-        path = self.outputs / "figures" / f"{name}.json"
+    def run_log(self) -> dict:
         try:
-            return json.loads(path.read_text(encoding="utf-8"))
+            log = json.loads((self.outputs / RUN_LOG).read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            return None
+            return {}
+        return log if isinstance(log, dict) else {}
 
-    def cache(self, stage: str, salt: str = "") -> JsonCache:
-        return JsonCache(self.outputs / ".cache" / stage, salt)
+    def update_run_log(self, run: dict, stages: list[dict]) -> Path:
+        """Merge one successful run into run.json: its stages replace their earlier entries,
+        every other stage keeps its entry."""
+        log = self.run_log()
+        by_name = {s["name"]: s for s in log.get("stages", []) if isinstance(s, dict)}
+        by_name.update({s["name"]: s for s in stages})
+        order = {name: i for i, name in enumerate(run.get("order", []))}
+        log.update(run)
+        log.pop("order", None)
+        log["stages"] = sorted(by_name.values(), key=lambda s: order.get(s["name"], 1 << 30))
+        return self._write_json(self.outputs / RUN_LOG, log)
+
+    def cache(self, stage: str, salt: str = "", refresh: bool = False) -> JsonCache:
+        return JsonCache(self.outputs / ".cache" / stage, salt, refresh)
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

@@ -1,50 +1,153 @@
-"""Configuration: defaults in ``default_config.cfg``, optional overrides in ``analysis.cfg``
-and ``--set section.key=value`` on the command line. Each stage sees only its own section."""
+"""Configuration: one typed, frozen parameter dataclass per section is the single source of
+defaults; ``analysis.cfg`` (optional) and ``--set section.key=value`` override them.
+
+Each stage sees only its own section. Values are validated with pydantic against the field
+types and bounds declared in the dataclass (``Annotated[int, Field(ge=1)]``), so a bad value is
+refused with the field's name and its valid range before anything runs.
+"""
 from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Iterable
+import textwrap
+import typing
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from confection import Config, ConfigValidationError
+from pydantic import Field
 
 from pipeline.core.errors import ConfigError
 
-DEFAULT_CONFIG = Path(__file__).parents[1] / "default_config.cfg"
-P = TypeVar("P")
+T = TypeVar("T")
 
 
-def load_config(user_config: Path | None = None, overrides: Iterable[str] = ()) -> dict:
-    """Defaults, then the user's file (if it exists), then ``key=value`` overrides."""
-    cfg = dict(Config().from_disk(DEFAULT_CONFIG))
-    if user_config is not None and user_config.is_file():
-        try:
-            user = Config().from_disk(user_config)
-        except (ConfigValidationError, ValueError) as exc:
-            raise ConfigError(f"{user_config}: {exc}") from exc
-        for section, values in user.items():
-            _known(cfg, section, values.keys(), str(user_config))
-            cfg[section] = {**cfg[section], **values}
-    for item in overrides:
-        key, sep, raw = item.partition("=")
-        section, dot, name = key.strip().partition(".")
-        if not sep or not dot:
-            raise ConfigError(f"--set {item!r}: expected section.key=value, "
-                              f"e.g. segment.max_words=100")
-        _known(cfg, section, [name], "--set")
-        cfg[section] = {**cfg[section], name: _value(raw.strip())}
-    return cfg
+def params(cls: type[T]) -> type[T]:
+    """Declare a parameter section: a frozen, keyword-only dataclass with typed defaults."""
+    return dataclass(frozen=True, kw_only=True)(cls)
 
 
-def _known(cfg: dict, section: str, keys: Iterable[str], where: str) -> None:
-    if section not in cfg:
-        raise ConfigError(f"{where}: unknown section [{section}]; known: {', '.join(cfg)}")
-    unknown = sorted(set(keys) - set(cfg[section]))
+@params
+class PathParams:
+    """[paths]: where the project's folders are, relative to the project folder."""
+    corpus: Annotated[str, Field(description="Transcripts and study metadata.")] = "corpus"
+    codebooks: Annotated[str, Field(description=(
+        "Codebooks, human codings and decisions."))] = "codebooks"
+    outputs: Annotated[str, Field(description="Everything the pipeline writes.")] = "outputs"
+
+
+def field_docs(cls: type) -> dict[str, dict[str, Any]]:
+    """Per field: its description, bounds and default (for help and `qda config show`)."""
+    hints = typing.get_type_hints(cls, include_extras=True)
+    out: dict[str, dict[str, Any]] = {}
+    for f in dataclasses.fields(cls):
+        info: dict[str, Any] = {"default": f.default, "description": ""}
+        for meta in getattr(hints[f.name], "__metadata__", ()):
+            info["description"] = getattr(meta, "description", None) or info["description"]
+            for m in getattr(meta, "metadata", ()):  # annotated_types.Ge, Le, Gt, Lt
+                for bound in ("ge", "le", "gt", "lt"):
+                    if hasattr(m, bound):
+                        info[bound] = getattr(m, bound)
+        out[f.name] = info
+    return out
+
+
+@cache
+def _adapter(cls: type):
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(cls)
+
+
+def _range(info: dict[str, Any]) -> str:
+    low = ("at least", info["ge"]) if "ge" in info else ("above", info["gt"]) \
+        if "gt" in info else None
+    high = ("at most", info["le"]) if "le" in info else ("below", info["lt"]) \
+        if "lt" in info else None
+    if low and high and low[0] == "at least" and high[0] == "at most":
+        return f"between {low[1]} and {high[1]}"
+    return " and ".join(f"{b[0]} {b[1]}" for b in (low, high) if b)
+
+
+_KIND = {"int": "an integer", "float": "a number", "bool": "true or false",
+         "string": "a string", "tuple": "a list", "list": "a list"}
+
+
+def _message(section: str, error: dict, docs: dict[str, dict[str, Any]],
+             origins: Mapping[str, str]) -> str:
+    name = str(error["loc"][0]) if error.get("loc") else ""
+    where = f"{section}.{name}" if name else section
+    if origins.get(name):
+        where = f"{origins[name]}: {where}"
+    kind = error["type"]
+    got = error.get("input")
+    if kind.startswith(("greater", "less")):
+        return f"{where} must be {_range(docs.get(name, {}))} (got {got!r})"
+    for prefix, words in _KIND.items():
+        if kind.startswith(prefix):
+            return f"{where} must be {words} (got {got!r})"
+    return f"{where}: {error['msg']} (got {got!r})"
+
+
+def build(cls: type[T], section: str, values: Mapping[str, Any],
+          origins: Mapping[str, str] | None = None) -> T:
+    """Validate `values` against the section's dataclass; ConfigError names field and range.
+    `origins` says where each value came from (a file, or --set) for the message."""
+    from pydantic import ValidationError
+
+    known = {f.name for f in dataclasses.fields(cls)}
+    unknown = sorted(set(values) - known)
     if unknown:
-        raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)} in [{section}]; "
-                          f"known: {', '.join(cfg[section])}")
+        where = "".join(sorted({f"{origins[k]}: " for k in unknown if (origins or {}).get(k)}))
+        raise ConfigError(f"{where}unknown key(s) {', '.join(unknown)} in [{section}]; known: "
+                          f"{', '.join(sorted(known))}")
+    defaults = {f.name: f.default for f in dataclasses.fields(cls)}
+    try:
+        return _adapter(cls).validate_python({**defaults, **values})
+    except ValidationError as exc:
+        docs = field_docs(cls)
+        raise ConfigError("; ".join(_message(section, e, docs, origins or {})
+                                    for e in exc.errors())) from None
+
+
+@dataclass(frozen=True)
+class Config:
+    """The resolved parameters of every section."""
+    sections: dict[str, Any]
+
+    def __getitem__(self, section: str) -> Any:
+        return self.sections[section]
+
+    def params(self, section: str) -> Any:
+        return self.sections[section]
+
+    @property
+    def paths(self) -> PathParams:
+        return self.sections["paths"]
+
+    def as_dict(self) -> dict[str, dict[str, Any]]:
+        """JSON-friendly: what run.json and provenance record."""
+        return {name: json.loads(json.dumps(dataclasses.asdict(p)))
+                for name, p in self.sections.items()}
+
+
+def schema() -> dict[str, type]:
+    """Section name -> parameter dataclass: paths, then each stage in run order."""
+    from pipeline.core.registry import STAGES
+
+    return {"paths": PathParams, **{s.name: s.params_class() for s in STAGES}}
+
+
+def _read_user_file(path: Path) -> dict[str, dict[str, Any]]:
+    from confection import Config as ConfectionConfig
+    from confection import ConfigValidationError
+
+    try:
+        return {k: dict(v) for k, v in ConfectionConfig().from_disk(path).items()}
+    except (ConfigValidationError, ValueError, KeyError) as exc:
+        raise ConfigError(f"{path}: cannot read the config file ({exc})") from None
 
 
 def _value(raw: str) -> Any:
@@ -54,17 +157,54 @@ def _value(raw: str) -> Any:
         return raw
 
 
-def stage_params(cfg: dict, section: str, cls: type[P]) -> P:
-    """Build a stage's frozen parameter dataclass from its config section only."""
-    values = dict(cfg.get(section, {}))
-    fields = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
-    unknown = sorted(set(values) - set(fields))
-    if unknown:
-        raise ConfigError(f"[{section}]: unknown key(s) {', '.join(unknown)}")
-    for name, value in values.items():
-        if isinstance(value, list):
-            values[name] = tuple(value)
-    try:
-        return cls(**values)
-    except TypeError as exc:
-        raise ConfigError(f"[{section}]: {exc}") from exc
+def load_config(user_config: Path | None = None, overrides: Iterable[str] = (),
+                sections: Mapping[str, type] | None = None) -> Config:
+    """Defaults, then the user's file (if it exists), then ``section.key=value`` overrides."""
+    sections = dict(sections or schema())
+    values: dict[str, dict[str, Any]] = {name: {} for name in sections}
+    origins: dict[str, dict[str, str]] = {name: {} for name in sections}
+
+    def put(where: str, section: str, updates: dict[str, Any]) -> None:
+        if section not in sections:
+            raise ConfigError(f"{where}: unknown section [{section}]; known: "
+                              f"{', '.join(sections)}")
+        values[section].update(updates)
+        origins[section].update(dict.fromkeys(updates, where))
+
+    if user_config is not None and user_config.is_file():
+        for section, updates in _read_user_file(user_config).items():
+            put(str(user_config), section, updates)
+    for item in overrides:
+        key, sep, raw = item.partition("=")
+        section, dot, name = key.strip().partition(".")
+        if not sep or not dot or not name:
+            raise ConfigError(f"--set {item!r}: expected section.key=value, "
+                              f"e.g. segment.max_words=100")
+        put("--set", section, {name: _value(raw.strip())})
+    return Config({section: build(cls, section, values[section], origins[section])
+                   for section, cls in sections.items()})
+
+
+def describe(cfg: Config) -> str:
+    """The configuration as a commented file in the format of analysis.cfg."""
+    lines = ["# Parameters, one section per stage. Copy the lines you change into",
+             "# analysis.cfg, or pass --set section.key=value on the command line.", ""]
+    for section, value in cfg.sections.items():
+        cls = type(value)
+        lines.append(f"[{section}]")
+        doc = (cls.__doc__ or "").strip().splitlines()
+        if doc and not doc[0].startswith(cls.__name__):
+            first = doc[0].removeprefix(f"[{section}]: ")
+            lines.append(f"# {first[:1].upper()}{first[1:]}")
+        for name, info in field_docs(cls).items():
+            if info["description"]:
+                bounds = _range(info)
+                text = info["description"] + (f" ({bounds})" if bounds else "")
+                lines += textwrap.wrap(text, 95, initial_indent="# ", subsequent_indent="# ")
+            lines.append(f"{name} = {json.dumps(_jsonable(getattr(value, name)))}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _jsonable(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value

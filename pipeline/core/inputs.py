@@ -1,11 +1,17 @@
-"""The raw corpus as handed to the ingest stage: study metadata and transcript files."""
+"""What researchers wrote, as handed to the stages: the corpus (study metadata and transcript
+files), the codebooks with their human codings, and the decisions about categories."""
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+
+# File types the corpus reader picks up in corpus/transcripts/ (formats.reader reads each).
+TRANSCRIPT_SUFFIXES = (".txt", ".md", ".vtt", ".srt", ".docx")
+# Files under codebooks/codings/ that hold human codings.
+CODING_SUFFIXES = (".csv", ".qdpx")
+# Raw inputs: read from researcher-written folders rather than produced by a stage.
+RAW_INPUTS = ("corpus", "codebooks", "decisions")
 
 
 @dataclass(frozen=True)
@@ -60,11 +66,3 @@ class DecisionsInput:
 
     def fingerprint(self) -> str:
         return hashlib.sha256(self.text.encode()).hexdigest()
-
-
-Cache = Callable[[str, Callable[[], Any]], Any]  # (key, compute) -> value
-
-
-def no_cache(key: str, compute: Callable[[], Any]) -> Any:
-    """The cache a stage uses when none is given (tests, one-off runs): compute every time."""
-    return compute()

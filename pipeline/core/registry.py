@@ -1,73 +1,130 @@
-"""The stages of the pipeline and what each reads and writes: the single source of truth."""
+"""The stages of the pipeline, what each reads and writes, and the code it runs: the single
+source of truth for the runner, the command line, `qda status` and the Makefile.
+
+Stage functions and parameter classes are named by dotted path and imported only when needed,
+so listing the stages (``qda -h``) or checking what is up to date loads no NLP library.
+"""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from importlib import import_module
 from typing import Any
 
-from pipeline.stages.cases import stage as cases
-from pipeline.stages.code import stage as coding
-from pipeline.stages.compare import stage as compare
-from pipeline.stages.ingest import stage as ingest
-from pipeline.stages.represent import stage as represent
-from pipeline.stages.segment import stage as segment
-from pipeline.stages.themes import stage as themes
+from pipeline.core.inputs import RAW_INPUTS
+
+
+def resolve(ref: str) -> Any:
+    """'package.module:name' -> the object."""
+    module, _, name = ref.partition(":")
+    return getattr(import_module(module), name)
 
 
 @dataclass(frozen=True)
 class Stage:
     name: str
-    func: Callable[..., Any]
-    inputs: tuple[str, ...]
-    outputs: tuple[str, ...]
-    params: type
-    cached: bool = False  # per-transcript results cached by content hash
+    func: str                 # "module:function"; called as func(*inputs, params=..., [cache=])
+    params: str               # "module:Class"; its config section is the stage's name
+    inputs: tuple[str, ...]   # tables, file sets or raw inputs (corpus, codebooks, decisions)
+    outputs: tuple[str, ...]  # tables (parquet) or file sets (see schemas.FILE_SETS)
+    code: tuple[str, ...]     # modules whose source fingerprints the stage
+    cached: bool = False      # per-transcript results cached by content hash
+    render: bool = False      # writes documents or figures rather than tables
+    nlp: bool = False         # runs the fast spaCy pipeline (its name goes into provenance)
     description: str = ""
 
+    def load(self) -> Callable[..., Any]:
+        return resolve(self.func)
+
+    def params_class(self) -> type:
+        return resolve(self.params)
+
+
+_FORMATS = ("pipeline.formats.reader", "pipeline.formats.text", "pipeline.formats.turns",
+            "pipeline.formats.captions", "pipeline.formats.docx")
 
 STAGES: tuple[Stage, ...] = (
-    Stage("ingest", ingest.run, ("corpus",),
-          ("transcripts", "turns", "participants", "sites"), ingest.IngestParams, cached=True,
+    Stage("ingest", "pipeline.stages.ingest:run", "pipeline.stages.ingest:IngestParams",
+          ("corpus",), ("transcripts", "turns", "participants", "sites"),
+          ("pipeline.stages.ingest", "pipeline.study", *_FORMATS), cached=True,
           description="parse and check transcripts, speakers and study metadata"),
-    Stage("segment", segment.run, ("transcripts", "turns", "participants"), ("segments",),
-          segment.SegmentParams, cached=True,
+    Stage("segment", "pipeline.stages.segment:run", "pipeline.stages.segment:SegmentParams",
+          ("transcripts", "turns", "participants"), ("segments",),
+          ("pipeline.stages.segment", "pipeline.nlp.pipelines"), cached=True, nlp=True,
           description="split participant turns into sentence-window segments"),
-    Stage("code", coding.run, ("transcripts", "segments", "codebooks"),
-          ("codings", "human_codings", "coding_agreement"), coding.CodeParams,
+    Stage("code", "pipeline.stages.code:run", "pipeline.stages.code:CodeParams",
+          ("transcripts", "segments", "codebooks"),
+          ("codes", "codings", "human_codings", "human_segments", "coding_agreement"),
+          ("pipeline.stages.code", "pipeline.codebook", "pipeline.nlp.pipelines",
+           "pipeline.nlp.tfidf", "pipeline.formats.refi", "pipeline.formats.text",
+           "pipeline.core.yamlio"), nlp=True,
           description="apply the codebook: keywords, similarity, human codings, model"),
-    Stage("represent", represent.run, ("segments",), ("segment_vectors",),
-          represent.RepresentParams, description="segment vectors (TF-IDF + LSA)"),
-    Stage("compare", compare.run,
+    Stage("represent", "pipeline.stages.represent:run",
+          "pipeline.stages.represent:RepresentParams", ("segments",), ("segment_vectors",),
+          ("pipeline.stages.represent", "pipeline.nlp.tfidf", "pipeline.nlp.vectors"),
+          description="segment vectors (TF-IDF + LSA)"),
+    Stage("compare", "pipeline.stages.compare:run", "pipeline.stages.compare:CompareParams",
           ("transcripts", "segments", "segment_vectors", "codings", "decisions"),
           ("categories", "segment_categories", "saturation", "decision_log"),
-          compare.CompareParams,
+          ("pipeline.stages.compare", "pipeline.nlp.pipelines", "pipeline.nlp.vectors",
+           "pipeline.core.yamlio"), nlp=True,
           description="constant comparison: categories within and across sites, saturation"),
-    Stage("themes", themes.run,
-          ("segments", "participants", "codings", "categories", "segment_categories",
-           "codebooks"),
+    Stage("themes", "pipeline.stages.themes:run", "pipeline.stages.themes:ThemeParams",
+          ("segments", "participants", "codes", "codings", "categories", "segment_categories"),
           ("themes", "segment_themes", "theme_matrix", "role_matrix", "cooccurrence"),
-          themes.ThemeParams,
+          ("pipeline.stages.themes",),
           description="themes from codes and categories; salience per site and role"),
-    Stage("cases", cases.run,
+    Stage("cases", "pipeline.stages.cases:run", "pipeline.stages.cases:CaseParams",
           ("transcripts", "sites", "participants", "segments", "codings", "themes",
            "segment_themes", "theme_matrix"),
-          ("case_blocks", "case_quotes", "quote_balance"), cases.CaseParams,
-          description="case-summary skeletons per site and across sites, quote balance"),
+          ("case_blocks", "case_quotes", "quote_balance"), ("pipeline.stages.cases",),
+          description="case summaries per site and across sites, quote balance"),
+    Stage("figures", "pipeline.render.figures:run", "pipeline.render.params:FigureParams",
+          ("saturation", "theme_matrix", "themes", "sites"), ("figures",),
+          ("pipeline.render.figures", "pipeline.render.params"), render=True,
+          description="site x theme heatmap and saturation curve (PNG, SVG)"),
+    Stage("documents", "pipeline.render.documents:run",
+          "pipeline.render.params:DocumentParams", ("case_blocks", "figures"),
+          ("case_documents",), ("pipeline.render.documents", "pipeline.render.params"),
+          render=True, description="case summaries as Markdown and DOCX"),
 )
 
-# Inputs read from researcher-written folders rather than from earlier stages.
-RAW_INPUTS = ("corpus", "codebooks", "decisions")
-
 BY_NAME = {s.name: s for s in STAGES}
+PRODUCER = {out: s for s in STAGES for out in s.outputs}
+# Every table and file set the stages write, in pipeline order.
+OUTPUTS = tuple(PRODUCER)
 
 
-def upstream(name: str) -> list[Stage]:
-    """The stage and every stage it depends on, in run order."""
-    producers = {out: s for s in STAGES for out in s.outputs}
-    needed, todo = set(), [BY_NAME[name]]
+def upstream(names: Iterable[str]) -> list[Stage]:
+    """The stages and every stage they depend on, in run order."""
+    needed, todo = set(), [BY_NAME[n] for n in names]
     while todo:
         stage = todo.pop()
         if stage.name not in needed:
             needed.add(stage.name)
-            todo.extend(producers[i] for i in stage.inputs if i in producers)
+            todo.extend(PRODUCER[i] for i in stage.inputs if i in PRODUCER)
     return [s for s in STAGES if s.name in needed]
+
+
+def with_renders(stages: Iterable[Stage]) -> list[Stage]:
+    """`stages` plus every render stage whose inputs they (or raw inputs) provide: running
+    `qda cases` also writes the case documents."""
+    chosen = list(stages)
+    produced = {o for s in chosen for o in s.outputs} | set(RAW_INPUTS)
+    for stage in STAGES:
+        if stage.render and stage not in chosen and set(stage.inputs) <= produced:
+            chosen.append(stage)
+            produced |= set(stage.outputs)
+    return [s for s in STAGES if s in chosen]
+
+
+def check_registry() -> list[str]:
+    """Wiring mistakes: unknown inputs, outputs made twice, inputs produced later."""
+    problems, seen = [], set(RAW_INPUTS)
+    for stage in STAGES:
+        problems += [f"{stage.name}: input {i} is not produced before it" for i in stage.inputs
+                     if i not in seen]
+        problems += [f"{stage.name}: output {o} is produced twice" for o in stage.outputs
+                     if o in seen]
+        seen |= set(stage.outputs)
+    return problems

@@ -1,47 +1,27 @@
-"""Run stages: skip those whose inputs, parameters and code are unchanged; record provenance."""
+"""Run stages: skip those whose inputs, parameters and code are unchanged; record provenance.
+
+A stage is up to date when every output carries the fingerprint the stage would produce now:
+a hash of its parameters, the content of its inputs, the source of the code it declares, and
+the contract of its outputs. Nothing else (the CLI, another stage's code) enters it.
+"""
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
 import hashlib
 import json
-import platform
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib import metadata
-from pathlib import Path
+from typing import Any
 
-from pipeline import __version__
 from pipeline.core.catalog import Catalog
-from pipeline.core.config import stage_params
-from pipeline.core.errors import Problem
-from pipeline.core.inputs import CodebookInputs, Corpus, DecisionsInput
-from pipeline.core.registry import RAW_INPUTS, STAGES, Stage
-
-PACKAGES = ("spacy", "spacy-lookups-data", "scikit-learn", "pandas", "pyarrow", "numpy")
-
-
-@lru_cache(maxsize=1)
-def code_hash() -> str:
-    """Hash of the package's code and defaults: an upgrade re-runs every stage."""
-    h = hashlib.sha256(__version__.encode())
-    root = Path(__file__).parents[1]
-    for path in sorted(root.rglob("*")):
-        if path.suffix in (".py", ".cfg"):
-            h.update(path.relative_to(root).as_posix().encode() + path.read_bytes())
-    return h.hexdigest()[:16]
-
-
-def versions() -> dict[str, str]:
-    out = {"pipeline": __version__, "python": platform.python_version()}
-    for name in PACKAGES:
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            out[name] = "not installed"
-    return out
+from pipeline.core.config import Config
+from pipeline.core.errors import PipelineError, Problem
+from pipeline.core.inputs import RAW_INPUTS
+from pipeline.core.provenance import source_hash, versions
+from pipeline.core.registry import STAGES, Stage, resolve
+from pipeline.core.schemas import spec_hash
 
 
 @dataclass
@@ -55,20 +35,30 @@ class StageReport:
     fingerprint: str = ""
     warnings: list[Problem] = field(default_factory=list)
 
+    def as_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "status": self.status, "seconds": round(self.seconds, 3),
+                "rows": self.rows, "cache_hits": self.cache_hits,
+                "cache_misses": self.cache_misses, "fingerprint": self.fingerprint,
+                "warnings": [str(w) for w in self.warnings]}
+
+
+def code_hash(stage: Stage) -> str:
+    """The source of the modules the stage declares, and the contract of its outputs."""
+    return source_hash(stage.code) + "-" + spec_hash(stage.outputs)
+
 
 class Runner:
-    def __init__(self, catalog: Catalog, cfg: dict, echo: Callable[[str], None] = lambda s: None):
+    def __init__(self, catalog: Catalog, cfg: Config,
+                 echo: Callable[[str], None] = lambda s: None):
         self.catalog = catalog
         self.cfg = cfg
         self.echo = echo
-        self._raw: dict[str, Corpus | CodebookInputs | DecisionsInput] = {}
+        self._raw: dict[str, Any] = {}
 
-    def raw(self, name: str) -> Corpus | CodebookInputs | DecisionsInput:
+    def raw(self, name: str) -> Any:
         """Researcher-written inputs (corpus/, codebooks/), read once per run."""
         if name not in self._raw:
-            read = {"corpus": self.catalog.read_corpus, "codebooks": self.catalog.read_codebooks,
-                    "decisions": self.catalog.read_decisions}
-            self._raw[name] = read[name]()
+            self._raw[name] = self.catalog.read_raw(name)
         return self._raw[name]
 
     def input_hashes(self, stage: Stage) -> dict[str, str | None]:
@@ -82,10 +72,10 @@ class Runner:
         return hashes
 
     def fingerprint(self, stage: Stage) -> tuple[str, dict, dict]:
-        params = dataclasses.asdict(stage_params(self.cfg, stage.name, stage.params))
+        params = dataclasses.asdict(self.cfg.params(stage.name))
         inputs = self.input_hashes(stage)
         blob = json.dumps({"stage": stage.name, "params": params, "inputs": inputs,
-                           "code": code_hash()}, sort_keys=True, default=str)
+                           "code": code_hash(stage)}, sort_keys=True, default=str)
         return hashlib.sha256(blob.encode()).hexdigest(), params, inputs
 
     def is_fresh(self, stage: Stage, fingerprint: str) -> bool:
@@ -95,45 +85,78 @@ class Runner:
                 return False
         return True
 
+    def _load(self, name: str) -> Any:
+        if name in RAW_INPUTS:
+            return self.raw(name)
+        if self.catalog.is_file_set(name):
+            return self.catalog.load_files(name)
+        return self.catalog.load(name)
+
     def run_stage(self, stage: Stage, force: bool = False) -> StageReport:
         fp, params, inputs = self.fingerprint(stage)
         if not force and self.is_fresh(stage, fp):
-            rows = {o: (self.catalog.provenance(o) or {}).get("rows", 0) for o in stage.outputs}
+            rows = {o: _count(self.catalog.provenance(o)) for o in stage.outputs}
             return StageReport(stage.name, "up to date", rows=rows, fingerprint=fp)
         missing = [i for i, h in inputs.items() if h is None]
         if missing:
-            raise FileNotFoundError(f"stage {stage.name} needs {', '.join(missing)}; "
-                                    f"run the earlier stages first (qda analyze)")
-        args = [self.raw(i) if i in RAW_INPUTS else self.catalog.load(i) for i in stage.inputs]
-        cache = self.catalog.cache(stage.name, code_hash()) if stage.cached else None
-        kwargs = {"params": stage_params(self.cfg, stage.name, stage.params)}
+            raise PipelineError(f"stage {stage.name} needs {', '.join(missing)}; run the "
+                                f"earlier stages first (qda analyze)")
+        args = [self._load(i) for i in stage.inputs]
+        kwargs: dict[str, Any] = {"params": self.cfg.params(stage.name)}
+        cache = (self.catalog.cache(stage.name, code_hash(stage), refresh=force)
+                 if stage.cached else None)
         if cache is not None:
             kwargs["cache"] = cache
         start = time.perf_counter()
-        tables, warnings = stage.func(*args, **kwargs)
+        tables, warnings = stage.load()(*args, **kwargs)
+        if set(tables) != set(stage.outputs):
+            raise PipelineError(f"stage {stage.name} returned {', '.join(sorted(tables))} but "
+                                f"declares {', '.join(stage.outputs)} (pipeline/core/"
+                                f"registry.py)")
         prov = {"stage": stage.name, "fingerprint": fp, "params": params, "inputs": inputs,
-                "code": code_hash(), "versions": versions()}
+                "code": code_hash(stage), "versions": versions(), **self._models(stage)}
         for name in stage.outputs:  # every output is computed before any is written
-            self.catalog.save(name, tables[name], prov)
-        return StageReport(stage.name, "ran", time.perf_counter() - start,
-                           {n: len(tables[n]) for n in stage.outputs},
+            if self.catalog.is_file_set(name):
+                self.catalog.save_files(name, tables[name], prov)
+            else:
+                self.catalog.save(name, tables[name], prov)
+        rows = {n: len(tables[n]) for n in stage.outputs}  # rows, or files of a file set
+        return StageReport(stage.name, "ran", time.perf_counter() - start, rows,
                            cache.hits if cache else None, cache.misses if cache else None,
                            fp, list(warnings))
 
-    def run(self, stages: tuple[Stage, ...] = STAGES, force: bool = False
+    def _models(self, stage: Stage) -> dict[str, str]:
+        """The spaCy pipeline a stage ran, by name and version, for its provenance."""
+        if not stage.nlp:
+            return {}
+        lang = getattr(self.cfg.params(stage.name), "lang", "en")
+        return {"nlp": resolve("pipeline.nlp.pipelines:describe_fast")(lang)}
+
+    def run(self, stages: Iterable[Stage] = STAGES, force: bool | Iterable[str] = False
             ) -> list[StageReport]:
-        started = dt.datetime.now(dt.UTC)
+        """Run `stages` in order (each only if out of date, or if named in `force`); when all
+        succeed, merge their reports into run.json. A failure leaves run.json untouched."""
+        stages = list(stages)
+        forced = {s.name for s in stages} if force is True else set(force or ())
+        started = _now()
         reports = []
         for stage in stages:
             self.echo(f"{stage.name}: {stage.description} ...")
-            reports.append(self.run_stage(stage, force))
-        self.catalog.write_json("run.json", {
-            "started": started.isoformat(timespec="seconds"),
-            "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "versions": versions(), "code": code_hash(), "config": self.cfg,
-            "stages": [{"name": r.name, "status": r.status, "seconds": round(r.seconds, 3),
-                        "rows": r.rows, "cache_hits": r.cache_hits,
-                        "cache_misses": r.cache_misses, "fingerprint": r.fingerprint,
-                        "warnings": [str(w) for w in r.warnings]} for r in reports],
-        })
+            reports.append(self.run_stage(stage, stage.name in forced))
+        self.catalog.update_run_log(
+            {"started": started, "finished": _now(), "versions": versions(),
+             "config": self.cfg.as_dict(), "order": [s.name for s in STAGES],
+             "last_run": [r.name for r in reports]},
+            [dict(r.as_dict(), code=code_hash(s)) for r, s in zip(reports, stages)])
         return reports
+
+
+
+def _count(provenance: dict | None) -> int:
+    """Rows of a table, or files of a file set, from its provenance."""
+    prov = provenance or {}
+    return int(prov.get("rows", prov.get("files", 0)))
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

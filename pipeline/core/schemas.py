@@ -1,73 +1,105 @@
-"""Output contract (design.md §5): required columns of each table, their types and meaning.
+"""Output contract (design.md §5): every table's columns, their types and meaning, and the
+file sets the render stages write.
 
-Tables may carry more columns; these must exist with these names and types.
+Tables may carry more columns than listed; the listed ones must exist with these names and
+types. The catalog checks this when it saves a table and again when it loads one.
 """
 from __future__ import annotations
 
+import hashlib
+import json
+
 import pyarrow as pa
 
-S, INT, F, D = pa.string(), pa.int64(), pa.float64(), pa.date32()
+S, INT, F, D, B = pa.string(), pa.int64(), pa.float64(), pa.date32(), pa.bool_()
+LS = pa.list_(pa.string())
 
-SCHEMAS: dict[str, dict[str, tuple[pa.DataType, str]]] = {
-    "transcripts": {
-        "citation_id": (S, "citation ID, e.g. O1_Principal#1_5.14"),
-        "site": (S, "site code from sites.csv"),
-        "role": (S, "role from the study's vocabulary"),
-        "role_subtype": (S, "free-text subtype of the role (may be empty)"),
-        "seq": (INT, "sequence number of the interview within site and role"),
-        "interview_date": (D, "date of the interview (year from the study phase)"),
-        "phase": (S, "study phase id"),
-        "source_path": (S, "transcript file, relative to the project root"),
-        "n_words": (INT, "words in the normalised text"),
-        "sha256": (S, "hash of the source file's bytes"),
-        "text": (S, "normalised text (NFC, \\n newlines); all offsets point into it"),
-    },
-    "turns": {
-        "citation_id": (S, "interview"),
-        "turn": (INT, "turn number within the interview, from 1 (the ¶ in locators)"),
-        "speaker": (S, "speaker label as written"),
-        "speaker_role": (S, "interviewer or participant"),
-        "participant_id": (S, "participant (null for interviewer turns)"),
-        "line": (INT, "line of the turn's label in the normalised text"),
-        "start_char": (INT, "start of the turn's text in the normalised transcript"),
-        "end_char": (INT, "end (exclusive) of the turn's text"),
-        "start_time": (F, "seconds from the recording's start, where the format has times"),
-        "end_time": (F, "seconds; from the next turn's start or the caption's end"),
-        "text": (S, "the turn's text"),
-    },
-    "participants": {
-        "participant_id": (S, "citation ID / number"),
-        "citation_id": (S, "interview"),
-        "site": (S, "site code"),
-        "role": (S, "participant's role"),
-        "name": (S, "name from the header, or the speaker label"),
-    },
-    "sites": {
-        "site": (S, "site code"),
-        "name": (S, "site name (pseudonymous)"),
-        "kind": (S, "district, policy, ..."),
-        "n_transcripts": (INT, "interviews at the site"),
-        "n_participants": (INT, "participants interviewed at the site"),
-    },
-    "segments": {
-        "segment_id": (S, "citation_id:turn:segment, stable for unchanged transcripts"),
-        "citation_id": (S, "interview"),
-        "site": (S, "site code"),
-        "role": (S, "speaker's role"),
-        "speaker": (S, "speaker label"),
-        "participant_id": (S, "participant"),
-        "turn": (INT, "turn number (¶)"),
-        "start_char": (INT, "start offset in the normalised transcript"),
-        "end_char": (INT, "end offset (exclusive)"),
-        "text": (S, "verbatim text: transcript[start_char:end_char]"),
-        "n_words": (INT, "words in the segment"),
-        "lemmas": (S, "lower-case lemmas of content words, space separated"),
-        "locator": (S, "citation with turn, e.g. O1_Principal#1_5.14 ¶12"),
-        "start_time": (F, "turn start in seconds, where known"),
-    },
+Spec = dict[str, tuple[pa.DataType, str]]
+
+SCHEMAS: dict[str, Spec] = {}
+SCHEMAS["transcripts"] = {
+    "citation_id": (S, "citation ID, e.g. O1_Principal#1_5.14"),
+    "site": (S, "site code from sites.csv"),
+    "role": (S, "role from the study's vocabulary"),
+    "role_subtype": (S, "free-text subtype of the role (may be empty)"),
+    "seq": (INT, "sequence number of the interview within site and role"),
+    "interview_date": (D, "date of the interview (year from the study phase)"),
+    "phase": (S, "study phase id"),
+    "source_path": (S, "transcript file, relative to the project root"),
+    "format": (S, "text, vtt, srt or docx"),
+    "encoding": (S, "encoding the file was read in"),
+    "n_words": (INT, "words in the normalised text"),
+    "n_participant_words": (INT, "words spoken by participants"),
+    "n_turns": (INT, "speaker turns"),
+    "n_participants": (INT, "people interviewed"),
+    "interviewers": (S, "interviewer labels, '; '-separated"),
+    "sha256": (S, "hash of the source file's bytes"),
+    "text": (S, "normalised text (NFC, \\n newlines); all offsets point into it"),
 }
-
-
+SCHEMAS["turns"] = {
+    "citation_id": (S, "interview"),
+    "turn": (INT, "turn number within the interview, from 1 (the ¶ in locators)"),
+    "speaker": (S, "speaker label as written"),
+    "speaker_role": (S, "interviewer or participant"),
+    "participant_id": (S, "participant (null for interviewer turns)"),
+    "line": (INT, "line of the turn's label in the normalised text"),
+    "start_char": (INT, "start of the turn's text in the normalised transcript"),
+    "end_char": (INT, "end (exclusive) of the turn's text"),
+    "start_time": (F, "seconds from the recording's start, where the format has times"),
+    "end_time": (F, "seconds; from the next turn's start or the caption's end"),
+    "n_words": (INT, "words in the turn"),
+    "text": (S, "the turn's text"),
+}
+SCHEMAS["participants"] = {
+    "participant_id": (S, "citation ID / number"),
+    "citation_id": (S, "interview"),
+    "site": (S, "site code"),
+    "role": (S, "participant's role"),
+    "role_subtype": (S, "free-text subtype of the role"),
+    "name": (S, "name from the header, or the speaker label"),
+    "speakers": (S, "speaker labels used for this person, '; '-separated"),
+    "n_turns": (INT, "turns spoken"),
+    "n_words": (INT, "words spoken"),
+}
+SCHEMAS["sites"] = {
+    "site": (S, "site code"),
+    "name": (S, "site name (pseudonymous)"),
+    "kind": (S, "district, policy, ..."),
+    "n_transcripts": (INT, "interviews at the site"),
+    "n_participants": (INT, "participants interviewed at the site"),
+}
+SCHEMAS["segments"] = {
+    "segment_id": (S, "citation_id:turn:segment, stable for unchanged transcripts"),
+    "citation_id": (S, "interview"),
+    "site": (S, "site code"),
+    "role": (S, "speaker's role"),
+    "role_subtype": (S, "speaker's role subtype"),
+    "participant_id": (S, "participant"),
+    "speaker": (S, "speaker label"),
+    "turn": (INT, "turn number (¶)"),
+    "seg_in_turn": (INT, "segment number within the turn, from 1"),
+    "start_char": (INT, "start offset in the normalised transcript"),
+    "end_char": (INT, "end offset (exclusive)"),
+    "text": (S, "verbatim text: transcript[start_char:end_char]"),
+    "n_words": (INT, "words in the segment"),
+    "lemmas": (S, "lower-case lemmas of content words, space separated"),
+    "start_time": (F, "turn start in seconds, where known"),
+    "end_time": (F, "turn end in seconds, where known"),
+    "locator": (S, "citation with turn, e.g. O1_Principal#1_5.14 ¶12"),
+    "question": (S, "the interviewer's preceding question"),
+    "interview_date": (D, "date of the interview"),
+    "phase": (S, "study phase"),
+}
+SCHEMAS["codes"] = {
+    "code_id": (S, "code id, unique across the codebooks"),
+    "label": (S, "code label"),
+    "parent_id": (S, "parent code (empty at the top)"),
+    "family": (S, "label of the parent code"),
+    "definition": (S, "what the code means"),
+    "codable": (B, "false for families that only group codes"),
+    "source_path": (S, "codebook file"),
+    "line": (INT, "line of the code in its file"),
+}
 SCHEMAS["codings"] = {
     "segment_id": (S, "segment coded"),
     "code_id": (S, "code from the codebook"),
@@ -75,56 +107,163 @@ SCHEMAS["codings"] = {
     "coder": (S, "coder name, or 'auto'"),
     "score": (F, "strength: 1.0 for human codes; match, similarity or probability otherwise"),
     "evidence": (S, "matched terms, shared terms, or where the human coding came from"),
+    "citation_id": (S, "interview"),
+    "site": (S, "site code"),
+    "role": (S, "speaker's role"),
 }
 SCHEMAS["human_codings"] = {
     "citation_id": (S, "interview"),
     "start_char": (INT, "span start in the normalised transcript"),
     "end_char": (INT, "span end (exclusive)"),
-    "code_id": (S, "code"),
+    "code_id": (S, "code ('' = read, no code applies)"),
+    "coder": (S, "who coded it"),
+    "source_file": (S, "file the coding came from"),
+    "source_line": (INT, "line in that file (0 for .qdpx)"),
+}
+SCHEMAS["human_segments"] = {
+    "segment_id": (S, "segment a human span covers"),
+    "code_id": (S, "code ('' = the coder read it and no code applies)"),
     "coder": (S, "who coded it"),
 }
-
-
+SCHEMAS["coding_agreement"] = {
+    "comparison": (S, "what is compared with the human codings, or which coder pair"),
+    "code_id": (S, "code, or '(all codes)' pooled"),
+    "n_segments": (INT, "segments compared"),
+    "n_reference": (INT, "segments the reference gives the code"),
+    "n_predicted": (INT, "segments the comparison gives the code"),
+    "n_both": (INT, "segments both give the code"),
+    "precision": (F, "n_both / n_predicted"),
+    "recall": (F, "n_both / n_reference"),
+    "f1": (F, "harmonic mean of precision and recall"),
+    "kappa": (F, "Cohen's kappa"),
+}
+SCHEMAS["segment_vectors"] = {
+    "segment_id": (S, "segment"),
+    "vector": (pa.list_(pa.float32()), "unit-length vector (internal)"),
+}
 SCHEMAS["categories"] = {
     "category_id": (S, "stable key: <site>-<hash> for site categories, X-<hash> across sites"),
     "level": (S, "site or cross-site"),
     "site": (S, "site code; null for cross-site categories"),
     "parent_id": (S, "for a site category, the cross-site category it belongs to"),
     "label": (S, "researcher's label if decided, else from distinctive terms"),
+    "top_terms": (LS, "distinctive terms (class-based TF-IDF)"),
     "n_segments": (INT, "segments in the category"),
     "n_participants": (INT, "participants who voiced it"),
     "n_sites": (INT, "sites where it was voiced"),
+    "n_roles": (INT, "roles that voiced it"),
+    "roles": (LS, "roles that voiced it"),
+    "sites": (LS, "sites where it was voiced"),
     "first_citation_id": (S, "interview where it first appeared (conduct order)"),
+    "first_locator": (S, "locator of its first segment"),
+    "representative_segments": (LS, "segments nearest the centroid, spread across roles"),
+    "quote_locators": (LS, "locators of the representative segments"),
+    "quotes": (LS, "verbatim text of the representative segments"),
+    "codes": (LS, "codebook codes it overlaps most"),
     "status": (S, "accepted, minor, rejected or promoted"),
+    "computed_label": (S, "label from distinctive terms, before decisions"),
+    "promoted_code": (S, "code it was promoted to, if any"),
+    "decision_memo": (S, "the team's memo from decisions.yml"),
 }
 SCHEMAS["segment_categories"] = {
     "segment_id": (S, "segment"),
+    "citation_id": (S, "interview"),
+    "site": (S, "site code"),
+    "order": (INT, "place in conduct order"),
     "category_id": (S, "site category"),
-    "cross_category_id": (S, "cross-site category"),
     "similarity": (F, "cosine to the site category's centroid"),
+    "cross_category_id": (S, "cross-site category"),
+    "cross_similarity": (F, "cosine to the cross-site category's centroid"),
 }
 SCHEMAS["saturation"] = {
     "scope": (S, "overall, or a site code"),
     "order": (INT, "interview's place in conduct order within the scope"),
     "citation_id": (S, "interview"),
     "site": (S, "site code"),
+    "interview_date": (D, "date of the interview"),
     "new_categories": (INT, "categories that first appeared in this interview"),
     "cumulative_categories": (INT, "categories so far"),
 }
-
-
+SCHEMAS["decision_log"] = {
+    "line": (INT, "line of the decision in decisions.yml"),
+    "action": (S, "rename, merge, split, reject or promote"),
+    "categories": (S, "category keys it names, '; '-separated"),
+    "applied": (B, "whether it applied"),
+    "message": (S, "'applied', or why not"),
+}
 SCHEMAS["themes"] = {
     "theme_id": (S, "code:<code_id> or category:<category key>"),
     "label": (S, "theme label"),
     "kind": (S, "code or category"),
     "description": (S, "definition (codes) or memo summary (categories)"),
+    "family": (S, "code family, or 'emerging categories'"),
+    "source_id": (S, "code id or category key"),
+    "n_participants": (INT, "participants who voiced it"),
+    "n_sites": (INT, "sites where it was voiced"),
 }
-SCHEMAS["theme_matrix"] = {
-    "site": (S, "site code"),
+SCHEMAS["segment_themes"] = {
+    "segment_id": (S, "segment"),
+    "theme_id": (S, "theme it voices"),
+    "source": (S, "what put it there: coding sources or 'compare', '; '-separated"),
+}
+_MATRIX: Spec = {
     "theme_id": (S, "theme"),
-    "n_segments": (INT, "segments at the site voicing the theme"),
-    "n_participants": (INT, "participants at the site voicing the theme"),
-    "share_participants": (F, "n_participants / participants interviewed at the site"),
+    "n_segments": (INT, "segments voicing the theme"),
+    "n_participants": (INT, "participants voicing the theme"),
+    "share_participants": (F, "n_participants / participants interviewed"),
+    "roles": (LS, "roles heard"),
+}
+SCHEMAS["theme_matrix"] = {"site": (S, "site code"), **_MATRIX}
+SCHEMAS["role_matrix"] = {"role": (S, "role"), **_MATRIX}
+SCHEMAS["cooccurrence"] = {
+    "code_a": (S, "code"),
+    "code_b": (S, "code, after code_a in order"),
+    "n_segments": (INT, "segments coded with both"),
+    "jaccard": (F, "n_segments / segments coded with either"),
+}
+SCHEMAS["case_blocks"] = {
+    "doc": (S, "document: a site code, or cross_case"),
+    "order": (INT, "place in the document"),
+    "kind": (S, "heading, paragraph, bullet, quote, image or table"),
+    "level": (INT, "heading level"),
+    "text": (S, "the block's text (a table as JSON rows)"),
+    "citation_id": (S, "quoted interview"),
+    "locator": (S, "quote locator; for an image, the figure's name"),
+    "segment_id": (S, "quoted segment"),
+    "start_char": (INT, "quote start in the transcript (-1 if none)"),
+    "end_char": (INT, "quote end (-1 if none)"),
+    "note": (S, "who or what coded the quote, or why it is discrepant"),
+}
+SCHEMAS["case_quotes"] = {
+    "doc": (S, "document"),
+    "citation_id": (S, "interview"),
+    "locator": (S, "locator"),
+    "segment_id": (S, "segment"),
+    "start_char": (INT, "start in the transcript"),
+    "end_char": (INT, "end in the transcript"),
+    "quote": (S, "verbatim quote"),
+    "note": (S, "provenance or discrepancy note"),
+    "theme_id": (S, "theme the quote supports or qualifies"),
+    "kind": (S, "support or discrepant"),
+    "participant_id": (S, "speaker"),
+    "role": (S, "speaker's role"),
+    "site": (S, "site"),
+}
+SCHEMAS["quote_balance"] = {
+    "dimension": (S, "site or role"),
+    "value": (S, "the site or role"),
+    "n_quotes": (INT, "quotes from it"),
+    "quote_share": (F, "share of all quotes"),
+    "n_participants": (INT, "participants"),
+    "participant_share": (F, "share of all participants"),
+    "ratio": (F, "quote_share / participant_share"),
+    "over_represented": (B, "ratio above the threshold with 3+ quotes"),
+}
+
+# Sets of files the render stages write, with a manifest of their content hashes.
+FILE_SETS: dict[str, str] = {
+    "figures": "figures/: the site x theme heatmap and the saturation curve (PNG, SVG)",
+    "case_documents": "cases/<site>.md and .docx, cross_case.md and .docx",
 }
 
 
@@ -132,18 +271,37 @@ class SchemaError(ValueError):
     pass
 
 
+def spec_hash(names: tuple[str, ...]) -> str:
+    """Hash of the contract of some outputs: a change in a type re-runs their stage."""
+    spec = {n: {c: str(t) for c, (t, _) in SCHEMAS.get(n, {}).items()} for n in names}
+    return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:16]
+
+
 def to_arrow(name: str, df) -> pa.Table:
     """Convert a DataFrame to Arrow with the contract's types; fail on missing columns."""
-    spec = SCHEMAS.get(name, {})
+    if name not in SCHEMAS:
+        raise SchemaError(f"table {name!r} has no schema in pipeline/core/schemas.py")
+    spec = SCHEMAS[name]
     missing = [c for c in spec if c not in df.columns]
     if missing:
         raise SchemaError(f"table {name!r} lacks contract column(s): {', '.join(missing)}")
     table = pa.Table.from_pandas(df, preserve_index=False)
-    fields = []
-    for f in table.schema:
-        target = spec.get(f.name, (None,))[0]
-        fields.append(pa.field(f.name, target if target is not None else f.type))
+    fields = [pa.field(f.name, spec[f.name][0] if f.name in spec else f.type)
+              for f in table.schema]
     try:
         return table.cast(pa.schema(fields, metadata=table.schema.metadata))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
         raise SchemaError(f"table {name!r}: {exc}") from exc
+
+
+def check(name: str, schema: pa.Schema, where: str) -> None:
+    """A table read back must still meet its contract (a file from an older version may not)."""
+    spec = SCHEMAS.get(name)
+    if spec is None:
+        raise SchemaError(f"{where}: table {name!r} has no schema")
+    problems = [f"lacks column {c}" for c in spec if c not in schema.names]
+    problems += [f"column {c} is {schema.field(c).type}, expected {t}" for c, (t, _) in
+                 spec.items() if c in schema.names and schema.field(c).type != t]
+    if problems:
+        raise SchemaError(f"{where}: {'; '.join(problems)}; it was written by another "
+                          f"version: run `qda analyze --force`")

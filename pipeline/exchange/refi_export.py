@@ -39,6 +39,13 @@ def build_project(name: str, book: Codebook, transcripts: pd.DataFrame, sites: p
     return Project(name, book, sources, cases, tuple(codings), users)
 
 
+def auto_spans(codings: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
+    """Automatic codings placed at their segments' spans (citation_id, start/end, source)."""
+    spans = segments[["segment_id", "start_char", "end_char"]]
+    auto = codings[codings["source"].str.startswith("auto:")]
+    return auto.merge(spans, on="segment_id")
+
+
 class ExportInvalid(ValueError):
     """Our own export failed schema validation: a bug, never silently written."""
 

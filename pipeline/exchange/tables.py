@@ -11,7 +11,6 @@ import io
 import json
 import math
 import re
-import zipfile
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -19,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.formats.refi.project import _zip  # the project's deterministic zip writer
+from pipeline.core.files import FIXED_DATE, fix_office_dates
 
 # Tables that only the pipeline reads (a 100-number vector per segment helps nobody in Excel).
 INTERNAL_TABLES = frozenset({"segment_vectors"})
@@ -44,10 +43,6 @@ TRUNCATED = " [… truncated for Excel; the full text is in the CSV or parquet e
 SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 # Control characters are not allowed in XLSX XML (same set as openpyxl's check).
 XML_ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
-# Zip entries and workbook properties get this date, so that one export is byte-identical to
-# the next (openpyxl otherwise stamps the current time into every workbook).
-FIXED_DATE = (1980, 1, 1, 0, 0, 0)
-CORE_DATE = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
 
 
 # ---------------------------------------------------------------------------- choosing
@@ -255,7 +250,7 @@ def to_xlsx_bytes(tables: dict[str, pd.DataFrame]) -> bytes:
         _write_sheet(book.create_sheet(sheet), df)
     buffer = io.BytesIO()
     book.save(buffer)
-    return _fixed_dates(buffer.getvalue())
+    return fix_office_dates(buffer.getvalue())
 
 
 def _write_sheet(ws, df: pd.DataFrame) -> None:
@@ -298,13 +293,3 @@ def _width(values: Iterable[object]) -> float:
     longest = max((len(line) for v in values if v is not None
                    for line in str(v).splitlines() or [""]), default=0)
     return float(min(max(longest + 2, 8), 60))
-
-
-def _fixed_dates(data: bytes) -> bytes:
-    """The workbook with fixed zip dates and core-property dates, so equal data -> equal bytes."""
-    stamp = b"%04d-%02d-%02dT00:00:00Z" % FIXED_DATE[:3]
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        entries = [(name, archive.read(name)) for name in archive.namelist()]
-    entries = [(name, CORE_DATE.sub(rb"\g<1>" + stamp + rb"\g<2>", body)
-                if name == "docProps/core.xml" else body) for name, body in entries]
-    return _zip(entries)

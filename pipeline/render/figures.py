@@ -1,5 +1,7 @@
-"""Figures as matplotlib objects (drawn headless); the catalog writes them as PNG and SVG."""
+"""The figures render stage: matplotlib figures drawn headless, returned as PNG and SVG bytes."""
 from __future__ import annotations
+
+import io
 
 import matplotlib
 
@@ -7,6 +9,8 @@ matplotlib.use("Agg")  # no screen needed, same output everywhere
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+
+from pipeline.render.params import FigureParams  # noqa: E402
 
 plt.rcParams["svg.hashsalt"] = "qda"  # stable ids in SVG output
 
@@ -47,7 +51,9 @@ def heatmap_figure(matrix: pd.DataFrame, themes: pd.DataFrame, sites: list[str],
     grid = (matrix[matrix["theme_id"].isin(chosen)]
             .pivot_table(index="theme_id", columns="site", values="share_participants")
             .reindex(index=chosen, columns=sites).fillna(0.0))
-    fig, ax = plt.subplots(figsize=(1.0 + 0.55 * len(sites), 1.2 + 0.3 * max(3, len(chosen))),
+    # Wide enough for the theme labels even with one or two sites.
+    fig, ax = plt.subplots(figsize=(max(6.0, 1.0 + 0.55 * len(sites)),
+                                    1.2 + 0.3 * max(3, len(chosen))),
                            constrained_layout=True)
     if not chosen:
         ax.text(0.5, 0.5, "No themes voiced yet", ha="center", va="center")
@@ -59,3 +65,26 @@ def heatmap_figure(matrix: pd.DataFrame, themes: pd.DataFrame, sites: list[str],
     ax.set_title("Share of each site's participants voicing the theme")
     fig.colorbar(image, ax=ax, shrink=0.6, label="share of participants")
     return fig
+
+
+def figure_bytes(fig: Figure, ext: str, dpi: int) -> bytes:
+    """PNG or SVG bytes with no timestamps, so equal figures give equal files."""
+    buffer = io.BytesIO()
+    metadata = {"Date": None} if ext == "svg" else {"Software": "qda"}
+    fig.savefig(buffer, format=ext, metadata=metadata, **({"dpi": dpi} if ext == "png" else {}))
+    return buffer.getvalue()
+
+
+def run(saturation: pd.DataFrame, theme_matrix: pd.DataFrame, themes: pd.DataFrame,
+        sites: pd.DataFrame, *, params: FigureParams
+        ) -> tuple[dict[str, dict[str, bytes]], list]:
+    """figures/<name>.png and .svg for each figure (names are what case documents cite)."""
+    drawn = {"saturation": saturation_figure(saturation),
+             "site_theme_heatmap": heatmap_figure(theme_matrix, themes, sites["site"].tolist(),
+                                                  params.heatmap_themes)}
+    files = {}
+    for name, fig in drawn.items():
+        for ext in ("png", "svg"):
+            files[f"figures/{name}.{ext}"] = figure_bytes(fig, ext, params.dpi)
+        plt.close(fig)
+    return {"figures": files}, []

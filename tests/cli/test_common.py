@@ -1,17 +1,18 @@
 from pathlib import Path
 
 import click
+import pytest
 from click.testing import CliRunner
 
 from pipeline.cli.common import project_options, write_new
 from pipeline.core.catalog import Catalog
-from pipeline.core.errors import InputError, error
+from pipeline.core.errors import InputError, PipelineError, error
 
 
 @click.command()
 @project_options
 def probe(catalog: Catalog, cfg: dict, quiet: bool) -> None:
-    click.echo(f"{catalog.root.name} {cfg['segment']['max_words']} {quiet}")
+    click.echo(f"{catalog.root.name} {cfg['segment'].max_words} {quiet}")
 
 
 @click.command()
@@ -36,10 +37,9 @@ def test_input_errors_become_a_clean_exit(tmp_path: Path) -> None:
 
 
 def test_write_new_refuses_to_overwrite(tmp_path: Path) -> None:
-    target = tmp_path / "mine.yml"
-    write_new(target, b"a")
-    try:
-        write_new(target, b"b")
-    except click.ClickException as exc:
-        assert "never overwritten" in exc.message
+    catalog = Catalog(tmp_path)
+    target = tmp_path / "codebooks" / "mine.yml"
+    write_new(catalog, target, b"a")
+    with pytest.raises(PipelineError, match="never overwritten"):
+        write_new(catalog, target, b"b")
     assert target.read_bytes() == b"a"

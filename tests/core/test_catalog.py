@@ -4,8 +4,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.core.catalog import Catalog, JsonCache, atomic_write, data_hash
-from pipeline.core.errors import InputError
+from pipeline.core.cache import JsonCache
+from pipeline.core.catalog import Catalog, data_hash
+from pipeline.core.errors import InputError, PipelineError
+from pipeline.core.files import atomic_write
 from pipeline.core.schemas import SchemaError
 
 
@@ -66,7 +68,7 @@ def test_json_cache_recomputes_damaged_entries(tmp_path: Path) -> None:
 
 
 def test_paths_may_not_escape_the_project(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="escapes the project"):
+    with pytest.raises(PipelineError, match="escapes the project"):
         Catalog(tmp_path, {"outputs": "../elsewhere"})
 
 
@@ -85,7 +87,7 @@ def test_read_corpus_requires_study_metadata(tmp_path: Path) -> None:
 
 
 def test_load_missing_table_says_what_to_run(tmp_path: Path) -> None:
-    with pytest.raises(FileNotFoundError, match="qda analyze"):
+    with pytest.raises(PipelineError, match="qda analyze"):
         Catalog(tmp_path, {}).load("segments")
 
 
@@ -93,3 +95,82 @@ def test_json_cache_salt_separates_code_versions(tmp_path: Path) -> None:
     JsonCache(tmp_path, "v1")("k", lambda: 1)
     assert JsonCache(tmp_path, "v2")("k", lambda: 2) == 2
     assert JsonCache(tmp_path, "v1")("k", lambda: 3) == 1
+
+
+def test_load_checks_the_contract(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    cat = Catalog(tmp_path)
+    cat.outputs.mkdir()
+    # a file from another version: a column missing, another of the wrong type
+    pq.write_table(pa.table({"site": ["O1"], "name": ["A"], "kind": ["district"],
+                             "n_transcripts": ["two"]}), cat.table_path("sites"))
+    with pytest.raises(SchemaError, match=r"outputs/sites.parquet: lacks column "
+                                          r"n_participants; column n_transcripts is string"):
+        cat.load("sites")
+
+
+def test_only_declared_tables_are_saved(tmp_path: Path) -> None:
+    with pytest.raises(PipelineError, match="not a declared table"):
+        Catalog(tmp_path).save("scratch", sites_df(), {})
+
+
+def test_file_set_freshness_follows_its_files(tmp_path: Path) -> None:
+    cat = Catalog(tmp_path)
+    files = {"cases/O1.md": b"# O1\n", "cases/O2.md": b"# O2\n"}
+    cat.save_files("case_documents", files, {"fingerprint": "f1"})
+    assert cat.provenance("case_documents")["fingerprint"] == "f1"
+    assert cat.load_files("case_documents") == files
+    (cat.outputs / "cases" / "O2.md").unlink()   # a deleted document: out of date
+    assert cat.provenance("case_documents") is None
+    cat.save_files("case_documents", files, {"fingerprint": "f1"})
+    (cat.outputs / "cases" / "O1.md").write_bytes(b"edited")   # an edited one: too
+    assert cat.provenance("case_documents") is None
+
+
+def test_a_new_file_set_removes_files_it_no_longer_has(tmp_path: Path) -> None:
+    cat = Catalog(tmp_path)
+    cat.save_files("case_documents", {"cases/O1.md": b"1", "cases/O9.md": b"9"}, {})
+    cat.save_files("case_documents", {"cases/O1.md": b"1"}, {})
+    assert sorted(p.name for p in (cat.outputs / "cases").iterdir()) == ["O1.md"]
+
+
+def test_file_sets_stay_inside_outputs(tmp_path: Path) -> None:
+    with pytest.raises(PipelineError, match="not a path inside outputs"):
+        Catalog(tmp_path).save_files("figures", {"../corpus/x.png": b""}, {})
+
+
+def test_reports_never_go_into_researcher_folders(tmp_path: Path) -> None:
+    cat = Catalog(tmp_path)
+    for folder in ("corpus", "codebooks"):
+        with pytest.raises(PipelineError, match="holds what researchers wrote"):
+            cat.write_report("export", {tmp_path / folder / "x.csv": b"a"}, {})
+        assert not (tmp_path / folder / "x.csv").exists()
+    written = cat.write_report("export", {tmp_path / "elsewhere" / "x.csv": b"a"},
+                               {"command": "export"})
+    manifest = json.loads((cat.outputs / ".manifests" / "export.json").read_text())
+    assert written == [tmp_path / "elsewhere" / "x.csv"]
+    assert manifest["provenance"]["command"] == "export"
+    assert list(manifest["files"]) == ["elsewhere/x.csv"]
+
+
+def test_written_files_get_the_usual_permissions(tmp_path: Path) -> None:
+    import os
+
+    old = os.umask(0o022)
+    try:
+        Catalog(tmp_path).save("sites", sites_df(), {})
+    finally:
+        os.umask(old)
+    assert (tmp_path / "outputs" / "sites.parquet").stat().st_mode & 0o777 == 0o644
+
+
+def test_run_log_merges_and_keeps_every_stage(tmp_path: Path) -> None:
+    cat = Catalog(tmp_path)
+    cat.update_run_log({"order": ["a", "b"], "last_run": ["a", "b"]},
+                       [{"name": "b", "n": 1}, {"name": "a", "n": 1}])
+    cat.update_run_log({"order": ["a", "b"], "last_run": ["b"]}, [{"name": "b", "n": 2}])
+    log = cat.run_log()
+    assert log["stages"] == [{"name": "a", "n": 1}, {"name": "b", "n": 2}]
+    assert log["last_run"] == ["b"]

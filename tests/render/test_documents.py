@@ -36,7 +36,7 @@ def _sample() -> Doc:
     doc.bullet("one point")
     doc.quote("Short.", citation_id="O1_Director#1_5.4", locator="O1_Director#1_5.4 ¶2",
               segment_id="s2", start_char=0, end_char=6)
-    doc.image("../figures/heat.png", "Share by site")
+    doc.image("heat", "Share by site")
     doc.table([["Theme", "Where"], ["A|B", "O1"], ["C", "O2 | O3"]])
     doc.bullet("last point")
     return doc
@@ -79,7 +79,8 @@ Discrepant or qualifying evidence:
 
 @pytest.mark.parametrize("shuffle", [False, True])
 def test_to_markdown_renders_every_kind_in_order(shuffle: bool) -> None:
-    assert to_markdown(_frame(_sample(), shuffle)) == SAMPLE_MARKDOWN
+    links = {"heat": "../figures/heat.png"}
+    assert to_markdown(_frame(_sample(), shuffle), links) == SAMPLE_MARKDOWN
 
 
 @pytest.mark.parametrize("text, locator, expected", [
@@ -138,15 +139,15 @@ def test_table_header_cells_have_pipes_replaced_too() -> None:
 # ----------------------------------------------------------------------------------- DOCX
 
 
-def _png(path: Path) -> Path:
+def _png() -> bytes:
     import matplotlib.pyplot as plt
 
-    path.parent.mkdir(parents=True, exist_ok=True)
     fig, ax = plt.subplots(figsize=(2, 1))
     ax.plot([0, 1], [0, 1])
-    fig.savefig(path, format="png")
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
     plt.close(fig)
-    return path
+    return buffer.getvalue()
 
 
 def _open(data: bytes):
@@ -165,10 +166,7 @@ def _content(document) -> list[tuple]:
 
 
 def test_to_docx_contains_every_block_in_order(tmp_path: Path) -> None:
-    _png(tmp_path / "figures" / "heat.png")
-    base = tmp_path / "cases"
-    base.mkdir()
-    document = _open(to_docx(_frame(_sample(), shuffle=True), base))
+    document = _open(to_docx(_frame(_sample(), shuffle=True), {"heat": _png()}))
     assert _content(document) == [
         ("Heading 1", "O1: Alder District"),
         ("Normal", "A skeleton."),
@@ -188,7 +186,7 @@ def test_to_docx_contains_every_block_in_order(tmp_path: Path) -> None:
 
 
 def test_docx_quote_has_the_locator_in_bold(tmp_path: Path) -> None:
-    document = _open(to_docx(_frame(_sample()), tmp_path))
+    document = _open(to_docx(_frame(_sample())))
     quotes = [p for p in document.paragraphs if p.style.name == "Quote"]
     assert [[(r.text, bool(r.bold)) for r in p.runs] for p in quotes] == [
         [("“Line one\nline two.”", False), (" (O1_Teacher#1_5.2 ¶4)", True)],
@@ -197,18 +195,15 @@ def test_docx_quote_has_the_locator_in_bold(tmp_path: Path) -> None:
 
 
 def test_docx_table_header_is_bold(tmp_path: Path) -> None:
-    document = _open(to_docx(_frame(_sample()), tmp_path))
+    document = _open(to_docx(_frame(_sample())))
     assert len(document.tables) == 1
     table = document.tables[0]
     assert [[bool(r.bold) for c in row.cells for r in c.paragraphs[0].runs]
             for row in table.rows] == [[True, True], [False, False], [False, False]]
 
 
-def test_docx_image_is_embedded_when_the_file_exists(tmp_path: Path) -> None:
-    _png(tmp_path / "figures" / "heat.png")
-    base = tmp_path / "cases"
-    base.mkdir()
-    document = _open(to_docx(_frame(_sample()), base))
+def test_docx_image_is_embedded_when_the_figure_is_given(tmp_path: Path) -> None:
+    document = _open(to_docx(_frame(_sample()), {"heat": _png()}))
     assert len(document.inline_shapes) == 1
     assert document.inline_shapes[0].width == Inches(6)
     assert [p.text for p in document.paragraphs if p.style.name == "Caption"] == [
@@ -216,7 +211,7 @@ def test_docx_image_is_embedded_when_the_file_exists(tmp_path: Path) -> None:
 
 
 def test_docx_missing_image_leaves_only_the_caption(tmp_path: Path) -> None:
-    document = _open(to_docx(_frame(_sample()), tmp_path))
+    document = _open(to_docx(_frame(_sample())))
     assert len(document.inline_shapes) == 0
     content = _content(document)
     at = content.index(("Caption", "Share by site"))
@@ -229,10 +224,36 @@ def test_docx_missing_image_leaves_only_the_caption(tmp_path: Path) -> None:
 def test_docx_heading_levels_stop_at_four(tmp_path: Path, level: int, style: str) -> None:
     doc = Doc("X")
     doc.heading("Title", level)
-    assert _content(_open(to_docx(_frame(doc), tmp_path))) == [(style, "Title")]
+    assert _content(_open(to_docx(_frame(doc)))) == [(style, "Title")]
 
 
 def test_quote_notes_follow_the_quote_outside_the_citation() -> None:
     blocks = pd.DataFrame([{"order": 0, "kind": "quote", "level": 0, "text": "We stop.",
                             "locator": "O1_A#1_5.2 ¶3", "note": "coded by marsh"}])
     assert to_markdown(blocks) == "> “We stop.” (O1_A#1_5.2 ¶3)\n<sub>coded by marsh</sub>\n"
+
+
+def test_docx_bytes_are_reproducible_and_carry_our_author() -> None:
+    first, second = to_docx(_frame(_sample()), {"heat": _png()}), to_docx(
+        _frame(_sample()), {"heat": _png()})
+    assert first == second
+    props = _open(first).core_properties
+    assert props.author == "qda pipeline" and props.created.year == 1980
+
+
+def test_the_render_stage_links_figures_from_each_document_folder() -> None:
+    from pipeline.render.documents import run
+    from pipeline.render.params import DocumentParams
+
+    site, cross = Doc("O1"), Doc("cross_case")
+    for doc in (site, cross):
+        doc.image("heat", "Share by site")
+    blocks = pd.concat([_frame(site), _frame(cross)], ignore_index=True)
+    tables, warnings = run(blocks, {"figures/heat.png": _png(), "figures/heat.svg": b"<svg/>"},
+                           params=DocumentParams())
+    files = tables["case_documents"]
+    assert sorted(files) == ["cases/O1.docx", "cases/O1.md", "cross_case.docx",
+                             "cross_case.md"]
+    assert files["cases/O1.md"] == b"![Share by site](../figures/heat.png)\n"
+    assert files["cross_case.md"] == b"![Share by site](figures/heat.png)\n"
+    assert len(_open(files["cases/O1.docx"]).inline_shapes) == 1 and warnings == []

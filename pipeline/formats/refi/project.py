@@ -25,6 +25,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 
 from pipeline.codebook.model import Codebook
+from pipeline.core.files import deterministic_zip
 from pipeline.formats.refi.codebook import (
     ORIGIN,
     PROJECT_NS,
@@ -43,7 +44,6 @@ __all__ = ["Case", "Coding", "Project", "RefiError", "Source", "export_qdpx", "i
 
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 # A fixed zip timestamp (the earliest zip can store) so that two exports are byte-identical.
-_EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
 @dataclass(frozen=True)
@@ -196,15 +196,6 @@ def project_xml(project: Project) -> bytes:
     return to_bytes(root, PROJECT_NS)   # tags are unqualified; this puts them in the namespace
 
 
-def _zip(entries: list[tuple[str, bytes]]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data in entries:
-            info = zipfile.ZipInfo(name, date_time=_EPOCH)
-            info.compress_type = zipfile.ZIP_STORED if name.endswith("/") else zipfile.ZIP_DEFLATED
-            info.external_attr = (0o40755 << 16 | 0x10) if name.endswith("/") else 0o644 << 16
-            archive.writestr(info, data)
-    return buffer.getvalue()
 
 
 def export_qdpx(project: Project) -> bytes:
@@ -213,7 +204,7 @@ def export_qdpx(project: Project) -> bytes:
     # Lower-case "sources": ATLAS.ti rejects a capitalised folder (QualCoder's refi.py).
     entries += [(f"sources/{_source_guid(s).strip('{}')}.txt", s.text.encode("utf-8"))
                 for s in project.sources]
-    return _zip(entries)
+    return deterministic_zip(entries)
 
 
 # ---------------------------------------------------------------------------- reading

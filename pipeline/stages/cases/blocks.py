@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+QUOTE_COLUMNS = ["doc", "citation_id", "locator", "segment_id", "start_char", "end_char",
+                 "quote", "note", "theme_id", "kind", "participant_id", "role", "site"]
 BLOCK_COLUMNS = ["doc", "order", "kind", "level", "text", "citation_id", "locator",
                  "segment_id", "start_char", "end_char", "note"]
 
@@ -34,8 +36,9 @@ class Doc:
     def bullet(self, text: str) -> None:
         self._add("bullet", text)
 
-    def image(self, path: str, caption: str) -> None:
-        self._add("image", caption, citation_id="", locator=path)
+    def image(self, figure: str, caption: str) -> None:
+        """A figure by name (the figures stage draws it; the documents stage links it)."""
+        self._add("image", caption, citation_id="", locator=figure)
 
     def table(self, rows: list[list[str]]) -> None:
         self._add("table", json.dumps(rows, ensure_ascii=False))

@@ -70,9 +70,9 @@ def cross_case_doc(sites: pd.DataFrame, ev, balance: pd.DataFrame, params) -> Do
             f"{r.label} ({', '.join(r.sites)})" for r in specific.itertuples()) or "none"))
     _balance_section(doc, balance, params.over_representation)
     doc.heading("Figures", 2)
-    doc.image("figures/site_theme_heatmap.png", "Share of participants voicing each theme, "
+    doc.image("site_theme_heatmap", "Share of participants voicing each theme, "
               "by site")
-    doc.image("figures/saturation.png", "New categories per interview")
+    doc.image("saturation", "New categories per interview")
     return doc
 
 

@@ -29,8 +29,9 @@ class Evidence:
                                  evidence=codings["evidence"].where(matched, ""))
         code_ev = code_ev.groupby(["segment_id", "theme_id"]).agg(
             human=("human", "any"), score=("score", "max"),
-            terms=("evidence", lambda e: "; ".join(sorted({x for x in e if x}))))
-        pairs = segment_themes.join(code_ev, on=["segment_id", "theme_id"])
+            terms=("evidence", lambda e: "; ".join(sorted({x for x in e if x})))).reset_index()
+        # A left merge on columns: joining on an empty MultiIndex fails on arrow strings.
+        pairs = segment_themes.merge(code_ev, on=["segment_id", "theme_id"], how="left")
         pairs = pairs.merge(segments[["segment_id", "site", "role", "participant_id",
                                       "citation_id"]], on="segment_id")
         pairs["human"] = pairs["human"].astype("boolean").fillna(False).astype(bool)

@@ -9,26 +9,13 @@ and DOCX by `documents.py`.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pandas as pd
 
 from pipeline.core.errors import Problem
-from pipeline.stages.cases.blocks import Doc
+from pipeline.stages.cases.blocks import BLOCK_COLUMNS, QUOTE_COLUMNS, Doc
 from pipeline.stages.cases.cross_case import cross_case_doc, quote_balance
 from pipeline.stages.cases.evidence import Evidence, theme_section
-
-
-@dataclass(frozen=True)
-class CaseParams:
-    max_code_themes: int = 6
-    max_category_themes: int = 3
-    min_share: float = 0.5
-    quotes_per_theme: int = 3
-    quote_max_words: int = 60
-    discrepant_per_theme: int = 1
-    tension_family: str = "tension"
-    over_representation: float = 1.5
+from pipeline.stages.cases.params import CaseParams
 
 
 def _profile(doc: Doc, site: dict, ev: Evidence) -> None:
@@ -66,9 +53,9 @@ def site_doc(site: dict, ev: Evidence, params: CaseParams) -> Doc:
         for row in rows.to_dict("records"):
             theme_section(doc, row, ev, params)
     doc.heading("Figures", 2)
-    doc.image("../figures/site_theme_heatmap.png", "Share of participants voicing each theme, "
+    doc.image("site_theme_heatmap", "Share of participants voicing each theme, "
               "by site")
-    doc.image("../figures/saturation.png", "New categories per interview")
+    doc.image("saturation", "New categories per interview")
     return doc
 
 
@@ -80,8 +67,8 @@ def run(transcripts: pd.DataFrame, sites: pd.DataFrame, participants: pd.DataFra
                         theme_matrix)
     docs = [site_doc(s, ev, params) for s in sites.to_dict("records")
             if s["site"] in set(transcripts["site"])]
-    quotes = pd.DataFrame([q for d in docs for q in d.quotes])
+    quotes = pd.DataFrame([q for d in docs for q in d.quotes], columns=QUOTE_COLUMNS)
     balance = quote_balance(quotes, participants, params.over_representation)
     docs.append(cross_case_doc(sites, ev, balance, params))
-    blocks = pd.DataFrame([b for d in docs for b in d.blocks])
+    blocks = pd.DataFrame([b for d in docs for b in d.blocks], columns=BLOCK_COLUMNS)
     return {"case_blocks": blocks, "case_quotes": quotes, "quote_balance": balance}, []

@@ -10,7 +10,7 @@ from spacy.language import Language
 
 from pipeline.codebook.model import Codebook
 from pipeline.nlp.pipelines import content_lemmas
-from pipeline.nlp.tfidf import lemma_vectorizer
+from pipeline.nlp.tfidf import fit_lemmas, lemma_vectorizer
 
 
 def make_vectorizer(min_df: int = 2) -> TfidfVectorizer:
@@ -64,16 +64,43 @@ def top_codes(scores: np.ndarray, threshold: float, max_codes: int) -> list[tupl
     return pairs
 
 
-def similarity_codings(segments: pd.DataFrame, seg_matrix: sparse.csr_matrix,
-                       vectorizer: TfidfVectorizer, book: Codebook, nlp: Language,
-                       threshold: float, max_codes: int, exclude_weight: float) -> pd.DataFrame:
-    ids, include, exclude = code_profiles(book, nlp)
-    scores = score_matrix(seg_matrix, vectorizer, include, exclude, exclude_weight)
-    pairs = top_codes(scores, threshold, max_codes)
-    seg_ids = segments["segment_id"].to_numpy()
-    return pd.DataFrame({
-        "segment_id": [seg_ids[i] for i, _ in pairs],
-        "code_id": [ids[j] for _, j in pairs],
-        "score": [round(float(scores[i, j]), 4) for i, j in pairs],
-        "evidence": evidence(seg_matrix, vectorizer, include, pairs),
-    }, columns=["segment_id", "code_id", "score", "evidence"])
+
+class SimilarityCoder:
+    """Similarity of segments to each code's description, fitted once on every segment's
+    lemmas and scored at any exclusion weight and threshold. The code stage and the tuning
+    sweep share it, so the setting that is tuned is the setting that runs."""
+
+    def __init__(self, book: Codebook, nlp: Language, min_df: int):
+        self.book = book
+        self.nlp = nlp
+        self.min_df = min_df
+
+    def fit(self, lemmas: list[str]) -> SimilarityCoder:
+        self.vectorizer_, self.matrix_ = fit_lemmas(lemmas, self.min_df)
+        self.ids_, self.include_, self.exclude_ = code_profiles(self.book, self.nlp)
+        return self
+
+    @property
+    def usable(self) -> bool:
+        """False when the segments have no words in common or the codebook has no codes."""
+        return self.matrix_ is not None and bool(self.ids_)
+
+    def scores(self, rows: np.ndarray | None = None, exclude_weight: float = 0.0
+               ) -> np.ndarray:
+        """(segments x codes) for the fitted segments at `rows` (all when None)."""
+        X = self.matrix_ if rows is None else self.matrix_[rows]
+        return score_matrix(X, self.vectorizer_, self.include_, self.exclude_, exclude_weight)
+
+    def codings(self, segment_ids: np.ndarray, scores: np.ndarray, threshold: float,
+                max_codes: int, rows: np.ndarray | None = None, evidence_terms: bool = True
+                ) -> pd.DataFrame:
+        """One row per (segment, code) at or above `threshold`, best `max_codes` a segment."""
+        pairs = top_codes(scores, threshold, max_codes)
+        X = self.matrix_ if rows is None else self.matrix_[rows]
+        return pd.DataFrame({
+            "segment_id": [segment_ids[i] for i, _ in pairs],
+            "code_id": [self.ids_[j] for _, j in pairs],
+            "score": [round(float(scores[i, j]), 4) for i, j in pairs],
+            "evidence": (evidence(X, self.vectorizer_, self.include_, pairs)
+                         if evidence_terms else [""] * len(pairs)),
+        }, columns=["segment_id", "code_id", "score", "evidence"])

@@ -10,8 +10,6 @@ Human codings (``human:<coder>``) are carried through unchanged and never overwr
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
@@ -19,31 +17,16 @@ from pipeline.codebook.model import Codebook, build_codebook
 from pipeline.core.errors import InputError, Problem, warning
 from pipeline.core.inputs import CodebookInputs
 from pipeline.nlp.pipelines import fast_nlp
-from pipeline.nlp.tfidf import fit_lemmas
+from pipeline.stages.code.agreement import COLUMNS as AGREEMENT_COLUMNS
 from pipeline.stages.code.agreement import agreement, indicator
 from pipeline.stages.code.human import read_csv_codings, spans_to_segments
 from pipeline.stages.code.keywords import match_segments
 from pipeline.stages.code.model import cross_validated, propose, trainable
+from pipeline.stages.code.params import CodeParams
 from pipeline.stages.code.qdpx import read_qdpx_codings
-from pipeline.stages.code.similarity import similarity_codings
+from pipeline.stages.code.similarity import SimilarityCoder
 
 CODING_COLUMNS = ["segment_id", "code_id", "source", "coder", "score", "evidence"]
-
-
-@dataclass(frozen=True)
-class CodeParams:
-    pattern_min_terms: int = 1
-    similarity_threshold: float = 0.15
-    similarity_max_codes: int = 1
-    exclude_weight: float = 0.0
-    min_df: int = 2
-    span_min_overlap: float = 0.5
-    model_min_examples: int = 8
-    model_threshold: float = 0.2
-    model_c: float = 10.0
-    model_folds: int = 5
-    seed: int = 0
-    lang: str = "en"
 
 
 def load_inputs(transcripts: pd.DataFrame, inputs: CodebookInputs
@@ -110,8 +93,10 @@ def evaluate(human: pd.DataFrame, auto: pd.DataFrame, cv: pd.DataFrame | None,
              book: Codebook) -> pd.DataFrame:
     """Agreement with the human codings (a segment's reference codes = any coder's), for each
     automatic source, their union, the cross-validated model, and coder pairs."""
-    if human.empty:
-        return pd.DataFrame(columns=["comparison", "code_id"])
+    if human.empty:  # nothing to compare with: an empty table with every column
+        return pd.DataFrame(columns=["comparison", *AGREEMENT_COLUMNS]).astype(
+            {c: "int64" for c in AGREEMENT_COLUMNS if c.startswith("n_")}
+            | {c: "float64" for c in ("precision", "recall", "f1", "kappa")})
     seg_ids = sorted(human["segment_id"].unique())
     codes = [c.id for c in book.codable]
     reference = indicator(human, seg_ids, codes)
@@ -144,32 +129,50 @@ def _coder_pairs(human: pd.DataFrame, codes: list[str]) -> list[pd.DataFrame]:
     return frames
 
 
+def codes_table(book: Codebook) -> pd.DataFrame:
+    """The codebook as a table, so later stages read codes without re-parsing YAML."""
+    rows = [{"code_id": c.id, "label": c.label, "parent_id": c.parent or "",
+             "family": book[c.parent].label if c.parent in book else "",
+             "definition": c.definition, "codable": c.codable, "source_path": c.path,
+             "line": c.line} for c in book.codes]
+    return pd.DataFrame(rows, columns=["code_id", "label", "parent_id", "family", "definition",
+                                       "codable", "source_path", "line"])
+
+
+def auto_codings(segments: pd.DataFrame, book: Codebook, sim: SimilarityCoder,
+                 params: CodeParams) -> pd.DataFrame:
+    """Keyword/pattern and similarity codings of every segment (auto:pattern, auto:similarity)."""
+    nlp = fast_nlp(params.lang)
+    auto = [pattern_rows(match_segments(segments, book, nlp), params.pattern_min_terms)]
+    if sim.usable:
+        scores = sim.scores(exclude_weight=params.exclude_weight)
+        found = sim.codings(segments["segment_id"].to_numpy(), scores,
+                            params.similarity_threshold, params.similarity_max_codes)
+        auto.append(found.assign(source="auto:similarity", coder="auto")[CODING_COLUMNS])
+    return pd.concat(auto, ignore_index=True)
+
+
 def run(transcripts: pd.DataFrame, segments: pd.DataFrame, codebooks: CodebookInputs, *,
         params: CodeParams) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
     book, spans, problems = load_inputs(transcripts, codebooks)
     human = spans_to_segments(spans, segments, params.span_min_overlap)
-    nlp = fast_nlp(params.lang)
-    auto = [pattern_rows(match_segments(segments, book, nlp), params.pattern_min_terms)]
-    vectorizer, X = fit_lemmas(segments["lemmas"].tolist(), params.min_df)
-    if X is not None and book.codable:
-        sim = similarity_codings(segments, X, vectorizer, book, nlp,
-                                 params.similarity_threshold, params.similarity_max_codes,
-                                 params.exclude_weight)
-        auto.append(sim.assign(source="auto:similarity", coder="auto")[CODING_COLUMNS])
-    auto_df = pd.concat(auto, ignore_index=True)
+    sim = SimilarityCoder(book, fast_nlp(params.lang), params.min_df).fit(
+        segments["lemmas"].tolist())
+    auto_df = auto_codings(segments, book, sim, params)
     cv = None
-    if not human.empty and X is not None:
+    if not human.empty and sim.matrix_ is not None:
         labels = indicator(human, sorted(human["segment_id"].unique()),
                            [c.id for c in book.codable]).astype(int)
-        proposed, cv = model_rows(segments, X, labels, params)
+        proposed, cv = model_rows(segments, sim.matrix_, labels, params)
         auto_df = pd.concat([auto_df, proposed], ignore_index=True)
     codings = (pd.concat([human_rows(human), auto_df], ignore_index=True)
                .sort_values(["segment_id", "code_id", "source", "coder"])
                .reset_index(drop=True))
     info = segments.set_index("segment_id")[["citation_id", "site", "role"]]
     codings = codings.join(info, on="segment_id")
-    return {"codings": codings,
+    return {"codes": codes_table(book), "codings": codings,
             "human_codings": spans.drop(columns=["file", "line"]).assign(
                 source_file=spans["file"], source_line=spans["line"]),
+            "human_segments": human,
             "coding_agreement": evaluate(human, auto_df[auto_df["source"] != "auto:model"], cv,
                                          book)}, [p for p in problems if not p.is_error]

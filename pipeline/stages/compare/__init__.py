@@ -1,1 +1,8 @@
-"""TODO"""
+"""compare: emerging categories by constant comparison, within each site then across sites."""
+import lazy_loader as _lazy
+
+__getattr__, __dir__, __all__ = _lazy.attach(__name__, submod_attrs={
+    "params": ["CompareParams"],
+    "stage": ["run", "cluster", "interview_order", "ordered_segments"],
+    "saturation": ["describe_saturation"],
+})

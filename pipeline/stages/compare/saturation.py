@@ -30,7 +30,7 @@ def saturation(interviews: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)[COLUMNS]
 
 
-def describe(sat: pd.DataFrame, last: int = 10) -> list[str]:
+def describe_saturation(sat: pd.DataFrame, last: int = 10) -> list[str]:
     """Saturation in words, overall and per site."""
     lines = []
     for scope, curve in sat.groupby("scope", sort=False):

@@ -7,33 +7,21 @@ researcher's decisions from codebooks/decisions.yml. Saturation is counted per i
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
 from pipeline.core.errors import InputError, Problem
 from pipeline.core.inputs import DecisionsInput
 from pipeline.nlp.pipelines import fast_nlp
+from pipeline.nlp.vectors import matrix_of
 from pipeline.stages.compare.algorithm import category_key, centroids_of, cluster_site, integrate
 from pipeline.stages.compare.decisions import Overrides, apply, parse
 from pipeline.stages.compare.memos import memos
+from pipeline.stages.compare.params import CompareParams
 from pipeline.stages.compare.saturation import saturation
-from pipeline.stages.represent.stage import matrix_of
 
 MEMBER_COLUMNS = ["segment_id", "citation_id", "site", "role", "participant_id", "lemmas",
                   "locator", "text", "order"]
-
-
-@dataclass(frozen=True)
-class CompareParams:
-    join_threshold: float = 0.5
-    merge_threshold: float = 0.5
-    max_passes: int = 20
-    min_participants: int = 2
-    n_terms: int = 10
-    n_quotes: int = 4
-    n_codes: int = 3
 
 
 def interview_order(transcripts: pd.DataFrame) -> pd.DataFrame:

@@ -7,17 +7,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
 import pandas as pd
 
+from pipeline.core.cache import Cache, no_cache
 from pipeline.core.errors import InputError, Problem, error, warning
-from pipeline.core.inputs import Cache, Corpus, no_cache
+from pipeline.core.inputs import Corpus
 from pipeline.core.progress import progress
 from pipeline.formats.reader import read_transcript
 from pipeline.formats.text import count_words
+from pipeline.stages.ingest.params import IngestParams
 from pipeline.stages.ingest.tables import build_tables
 from pipeline.study import citation
 from pipeline.study.metadata import Study, load_study
@@ -25,12 +26,6 @@ from pipeline.study.names import label_key, split_people
 from pipeline.study.speakers import assign_participants, interviewer_keys
 
 Doc = dict[str, Any]
-
-
-@dataclass(frozen=True)
-class IngestParams:
-    max_label_words: int = 5
-
 
 
 def parse_document(path: str, data: bytes, study: Study, params: IngestParams) -> Doc:

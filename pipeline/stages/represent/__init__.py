@@ -1,1 +1,7 @@
-"""TODO"""
+"""represent: segment vectors for constant comparison."""
+import lazy_loader as _lazy
+
+__getattr__, __dir__, __all__ = _lazy.attach(__name__, submod_attrs={
+    "params": ["RepresentParams"],
+    "stage": ["run"],
+})

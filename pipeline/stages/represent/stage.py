@@ -7,7 +7,6 @@ a dot product is a cosine. Other representations (e.g. sentence embeddings) plug
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
@@ -16,15 +15,8 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.preprocessing import normalize
 
 from pipeline.nlp.tfidf import fit_lemmas
-
-
-@dataclass(frozen=True)
-class RepresentParams:
-    method: str = "lsa"
-    n_components: int = 30
-    min_df: int = 2
-    max_df: float = 0.5
-    seed: int = 0
+from pipeline.nlp.vectors import vectors_frame
+from pipeline.stages.represent.params import RepresentParams
 
 
 class Representation(Protocol):
@@ -80,14 +72,6 @@ def make_representation(params: RepresentParams) -> Representation:
                          f"{', '.join(REPRESENTATIONS)}") from None
 
 
-def vectors_frame(segment_ids: Sequence[str], matrix: np.ndarray) -> pd.DataFrame:
-    return pd.DataFrame({"segment_id": list(segment_ids), "vector": list(matrix)})
-
-
-def matrix_of(vectors: pd.DataFrame) -> np.ndarray:
-    if vectors.empty:
-        return np.zeros((0, 0), dtype=np.float32)
-    return np.vstack(vectors["vector"].to_numpy()).astype(np.float32)
 
 
 def run(segments: pd.DataFrame, *, params: RepresentParams

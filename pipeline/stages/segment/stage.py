@@ -6,23 +6,17 @@ transcript text, so ``text == transcript[start_char:end_char]`` always holds.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import math
-from dataclasses import dataclass
 
 import pandas as pd
 import spacy
 
-from pipeline.core.inputs import Cache, no_cache
+from pipeline.core.cache import Cache, no_cache
 from pipeline.core.progress import progress
 from pipeline.nlp.pipelines import content_lemmas, fast_nlp
-
-
-@dataclass(frozen=True)
-class SegmentParams:
-    max_words: int = 120
-    lang: str = "en"
-    batch_size: int = 64
-
+from pipeline.stages.segment.params import SegmentParams
 
 
 def windows(sent_words: list[int], max_words: int) -> list[tuple[int, int]]:
@@ -78,7 +72,10 @@ def run(transcripts: pd.DataFrame, turns: pd.DataFrame, participants: pd.DataFra
         spoken = doc_turns[(doc_turns["speaker_role"] == "participant")
                            & (doc_turns["n_words"] > 0)]
         items = spoken[["turn", "start_char", "end_char"]].to_dict("records")
-        segs = cache(f"{tr.sha256}-{key_base}",
+        # The key names everything the result depends on: the text, the parameters, and
+        # which turns are participant speech (that follows study.toml, not the file).
+        turns_key = hashlib.sha256(json.dumps(items).encode()).hexdigest()[:16]
+        segs = cache(f"{tr.sha256}-{key_base}-{turns_key}",
                      lambda tr=tr, items=items: segment_transcript(tr.text, items, nlp, params))
         rows.extend(_describe(tr, doc_turns, segs, part_role))
     cols = ["segment_id", "citation_id", "site", "role", "role_subtype", "participant_id",

@@ -6,31 +6,21 @@ segments, which long talkers inflate); segment counts stand beside it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pandas as pd
 
-from pipeline.codebook.model import Codebook, build_codebook
-from pipeline.core.errors import InputError, Problem
-from pipeline.core.inputs import CodebookInputs
+from pipeline.core.errors import Problem
+from pipeline.stages.themes.params import ThemeParams
 
 THEME_COLUMNS = ["theme_id", "label", "kind", "description", "family", "source_id"]
 
 
-@dataclass(frozen=True)
-class ThemeParams:
-    # Which codings count as voicing a code: human codings and the automatic sources.
-    code_sources: tuple[str, ...] = ("human", "auto:pattern", "auto:similarity", "auto:model")
-    # Which emerging (cross-site) categories become themes.
-    category_statuses: tuple[str, ...] = ("accepted", "promoted")
-
-
-def code_themes(book: Codebook) -> pd.DataFrame:
-    rows = [{"theme_id": f"code:{c.id}", "label": c.label, "kind": "code",
-             "description": c.definition,
-             "family": book[c.parent].label if c.parent in book else "",
-             "source_id": c.id} for c in book.codable]
-    return pd.DataFrame(rows, columns=THEME_COLUMNS)
+def code_themes(codes: pd.DataFrame) -> pd.DataFrame:
+    """One theme per codable code of the `codes` table, in codebook order."""
+    codable = codes[codes["codable"].astype(bool)]
+    return pd.DataFrame({"theme_id": "code:" + codable["code_id"], "label": codable["label"],
+                         "kind": "code", "description": codable["definition"],
+                         "family": codable["family"], "source_id": codable["code_id"]},
+                        columns=THEME_COLUMNS).reset_index(drop=True)
 
 
 def category_themes(categories: pd.DataFrame, statuses: tuple[str, ...]) -> pd.DataFrame:
@@ -102,14 +92,10 @@ def cooccurrence(pairs: pd.DataFrame) -> pd.DataFrame:
         ["n_segments", "code_a", "code_b"], ascending=[False, True, True]).reset_index(drop=True)
 
 
-def run(segments: pd.DataFrame, participants: pd.DataFrame, codings: pd.DataFrame,
-        categories: pd.DataFrame, segment_categories: pd.DataFrame,
-        codebooks: CodebookInputs, *, params: ThemeParams
-        ) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
-    book, problems = build_codebook(list(codebooks.codebook_files))
-    if any(p.is_error for p in problems):
-        raise InputError(problems)
-    themes = pd.concat([code_themes(book), category_themes(categories,
+def run(segments: pd.DataFrame, participants: pd.DataFrame, codes: pd.DataFrame,
+        codings: pd.DataFrame, categories: pd.DataFrame, segment_categories: pd.DataFrame, *,
+        params: ThemeParams) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+    themes = pd.concat([code_themes(codes), category_themes(categories,
                                                            params.category_statuses)],
                        ignore_index=True)
     pairs = segment_themes(codings, segment_categories, themes, params.code_sources)

@@ -155,7 +155,7 @@ def test_cross_case_doc_tables_bullets_and_balance() -> None:
         ("image", 0, "New categories per interview"),
     ]
     images = [b["locator"] for b in doc.blocks if b["kind"] == "image"]
-    assert images == ["figures/site_theme_heatmap.png", "figures/saturation.png"]
+    assert images == ["site_theme_heatmap", "saturation"]  # figures, by name
     assert doc.quotes == []
 
 

@@ -4,11 +4,11 @@ import pandas as pd
 from pipeline.codebook.model import load_codebook
 from pipeline.nlp.pipelines import fast_nlp
 from pipeline.stages.code.similarity import (
+    SimilarityCoder,
     code_profiles,
     lemmatise,
     make_vectorizer,
     score_matrix,
-    similarity_codings,
     top_codes,
 )
 
@@ -40,8 +40,9 @@ def test_segments_score_highest_on_their_code() -> None:
     assert scores[0].argmax() == 0 and scores[1].argmax() == 1
     penalised = score_matrix(X, vec, include, exclude, exclude_weight=1.0)
     assert penalised[2, 0] < scores[2, 0]  # the do-not-use-when text counts against it
-    out = similarity_codings(SEGS, X, vec, book, nlp, threshold=0.1, max_codes=1,
-                             exclude_weight=0.5)
+    coder = SimilarityCoder(book, nlp, min_df=1).fit(lemmas)
+    out = coder.codings(SEGS["segment_id"].to_numpy(), coder.scores(exclude_weight=0.5),
+                        threshold=0.1, max_codes=1)
     assert out[["segment_id", "code_id"]].values.tolist() == [["a", "funding"],
                                                              ["b", "testing"]]
     assert "grant" in out.loc[0, "evidence"] or "budget" in out.loc[0, "evidence"]

@@ -7,6 +7,7 @@ from pipeline.core.catalog import Catalog
 from pipeline.core.config import load_config
 from pipeline.core.errors import InputError
 from pipeline.core.inputs import CodebookInputs, make_source
+from pipeline.core.registry import upstream
 from pipeline.core.runner import Runner
 from pipeline.stages.code.stage import CodeParams, pattern_rows, run
 from tests.fixtures import TWO_CODES as BOOK
@@ -38,8 +39,8 @@ def analysed(make_project) -> Path:
 
 def analyse(root: Path) -> dict[str, pd.DataFrame]:
     cfg = load_config(None)
-    catalog = Catalog(root, cfg["paths"])
-    Runner(catalog, cfg).run()
+    catalog = Catalog(root, cfg.paths)
+    Runner(catalog, cfg).run(upstream(["code"]))
     return {n: catalog.load(n) for n in ("segments", "codings", "coding_agreement")}
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from pipeline.stages.compare.saturation import COLUMNS, describe, saturation
+from pipeline.stages.compare.saturation import COLUMNS, saturation
+from pipeline.stages.compare.saturation import describe_saturation as describe
 
 # Interviews in the order they were conducted.
 INTERVIEWS = pd.DataFrame({

@@ -8,6 +8,7 @@ from pipeline.core.catalog import Catalog
 from pipeline.core.config import load_config
 from pipeline.core.errors import InputError
 from pipeline.core.inputs import DecisionsInput
+from pipeline.core.registry import upstream
 from pipeline.core.runner import Runner
 from pipeline.stages.compare.stage import CompareParams, interview_order, run
 
@@ -39,8 +40,8 @@ def project(make_project) -> Path:
 def analyse(root: Path, *overrides: str) -> dict[str, pd.DataFrame]:
     cfg = load_config(None, ["represent.n_components=2", "represent.min_df=1",
                              "represent.max_df=1.0", *overrides])
-    catalog = Catalog(root, cfg["paths"])
-    Runner(catalog, cfg).run()
+    catalog = Catalog(root, cfg.paths)
+    Runner(catalog, cfg).run(upstream(["compare"]))
     return {n: catalog.load(n) for n in ("segments", "categories", "segment_categories",
                                          "saturation", "decision_log")}
 

@@ -5,15 +5,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from pipeline.nlp.vectors import matrix_of, vectors_frame
 from pipeline.stages.represent.stage import (
     REPRESENTATIONS,
     LsaRepresentation,
     RepresentParams,
     TfidfRepresentation,
     make_representation,
-    matrix_of,
     run,
-    vectors_frame,
 )
 
 # Twelve lemma strings on three themes; every word occurs in at least two texts.

@@ -6,9 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline.codebook.model import build_codebook
-from pipeline.core.errors import InputError
-from pipeline.core.inputs import CodebookInputs
+from pipeline.codebook import load_codebook
+from pipeline.stages.code.stage import codes_table
 from pipeline.stages.themes.stage import (
     THEME_COLUMNS,
     ThemeParams,
@@ -46,7 +45,8 @@ codes:
     label: Gamma
     definition: A top-level gamma code.
 """
-INPUTS = CodebookInputs((("codebooks/tiny.yml", BOOK),))
+# The code stage hands the codebook on as its `codes` table.
+CODES = codes_table(load_codebook([("codebooks/tiny.yml", BOOK)]))
 
 CATEGORY_COLUMNS = ["category_id", "level", "site", "label", "top_terms", "first_locator",
                     "status", "promoted_code", "decision_memo"]
@@ -79,9 +79,7 @@ def _codings(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
 
 
 def test_code_themes_are_the_codable_codes_with_family_and_definition() -> None:
-    book, problems = build_codebook(list(INPUTS.codebook_files))
-    assert problems == []
-    themes = code_themes(book)
+    themes = code_themes(CODES)
     assert list(themes.columns) == THEME_COLUMNS
     assert themes.to_dict("records") == [
         {"theme_id": "code:alpha", "label": "Alpha", "kind": "code",
@@ -233,8 +231,8 @@ RUN_SEGMENT_CATEGORIES = pd.DataFrame({
 
 @pytest.fixture(scope="module")
 def result() -> dict[str, pd.DataFrame]:
-    tables, problems = run(SEGMENTS, PARTICIPANTS, RUN_CODINGS, CATEGORIES,
-                           RUN_SEGMENT_CATEGORIES, INPUTS, params=ThemeParams())
+    tables, problems = run(SEGMENTS, PARTICIPANTS, CODES, RUN_CODINGS, CATEGORIES,
+                           RUN_SEGMENT_CATEGORIES, params=ThemeParams())
     assert problems == []
     return tables
 
@@ -314,8 +312,8 @@ def test_run_cooccurrence(result: dict[str, pd.DataFrame]) -> None:
 
 
 def test_run_with_no_codings_gives_empty_typed_tables() -> None:
-    tables, problems = run(SEGMENTS, PARTICIPANTS, RUN_CODINGS.iloc[:0], CATEGORIES,
-                           RUN_SEGMENT_CATEGORIES.iloc[:0], INPUTS, params=ThemeParams())
+    tables, problems = run(SEGMENTS, PARTICIPANTS, CODES, RUN_CODINGS.iloc[:0], CATEGORIES,
+                           RUN_SEGMENT_CATEGORIES.iloc[:0], params=ThemeParams())
     assert problems == []
     themes = tables["themes"]
     assert themes["theme_id"].tolist() == ["code:alpha", "code:beta", "code:gamma",
@@ -338,9 +336,9 @@ def test_run_with_no_codings_gives_empty_typed_tables() -> None:
 
 
 def test_run_keeps_only_the_chosen_sources() -> None:
-    tables, _ = run(SEGMENTS, PARTICIPANTS, RUN_CODINGS, CATEGORIES, RUN_SEGMENT_CATEGORIES,
-                    INPUTS, params=ThemeParams(code_sources=("human",),
-                                               category_statuses=("promoted",)))
+    tables, _ = run(SEGMENTS, PARTICIPANTS, CODES, RUN_CODINGS, CATEGORIES,
+                    RUN_SEGMENT_CATEGORIES, params=ThemeParams(
+                        code_sources=("human",), category_statuses=("promoted",)))
     assert list(tables["segment_themes"].itertuples(index=False, name=None)) == [
         ("s1", "code:alpha", "human:marsh"),
         ("s3", "code:alpha", "human:okafor"),
@@ -348,13 +346,6 @@ def test_run_keeps_only_the_chosen_sources() -> None:
     assert [tuple(r) for r in tables["theme_matrix"].itertuples(index=False)] == [
         ("O1", "code:alpha", 2, 2, 0.6667, ["Principal", "Teacher"])]
 
-
-def test_run_rejects_a_broken_codebook() -> None:
-    broken = CodebookInputs((("codebooks/bad.yml", "codes:\n  - id: x\n    parent: nope\n"
-                                                   "    definition: X.\n"),))
-    with pytest.raises(InputError):
-        run(SEGMENTS, PARTICIPANTS, RUN_CODINGS, CATEGORIES, RUN_SEGMENT_CATEGORIES, broken,
-            params=ThemeParams())
 
 
 # --------------------------------------------------------------------------- cooccurrence

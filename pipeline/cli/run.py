@@ -1,0 +1,130 @@
+"""Commands that run the analysis or look at it: analyze, one per stage, validate, status,
+config."""
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from pipeline.cli.common import CONTEXT, print_problems, project_options
+from pipeline.core.registry import BY_NAME, STAGES, Stage, upstream, with_renders
+
+if TYPE_CHECKING:
+    from pipeline.core.catalog import Catalog
+    from pipeline.core.config import Config
+
+
+def run_stages(catalog: Catalog, cfg: Config, stages: Iterable[Stage],
+               force: bool | Iterable[str], quiet: bool) -> None:
+    """Run the stages (each only if out of date) and print the summary."""
+    from pipeline.cli.output import print_summary
+    from pipeline.core.runner import Runner
+
+    echo = (lambda s: None) if quiet else (lambda s: click.echo(s, err=True))
+    start = time.perf_counter()
+    reports = Runner(catalog, cfg, echo=echo).run(stages, force=force)
+    print_summary(reports, catalog, time.perf_counter() - start, quiet=quiet)
+    if not quiet and any(r.name == "documents" and r.status == "ran" for r in reports):
+        click.echo(f"Case summaries in {catalog.rel(catalog.outputs)}/cases/ and "
+                   f"{catalog.rel(catalog.outputs)}/cross_case.md (Markdown and DOCX).")
+
+
+@click.command()
+@click.option("--force", "-f", is_flag=True, help="Re-run every stage even if up to date.")
+@project_options
+def analyze(catalog: Catalog, cfg: Config, quiet: bool, force: bool) -> None:
+    """Run the whole analysis; stages whose inputs, parameters and code are unchanged are
+    skipped.
+
+    \b
+    Example:
+      qda analyze
+      qda analyze --set segment.max_words=80
+    """
+    run_stages(catalog, cfg, STAGES, force, quiet)
+
+
+def stage_command(name: str) -> click.Command:
+    """`qda <stage>`: the stage, any out-of-date stage before it, and the documents or
+    figures drawn from it."""
+    stage = BY_NAME[name]
+
+    @click.option("--force", "-f", is_flag=True, help=f"Re-run {name} even if up to date.")
+    @project_options
+    def command(catalog: Catalog, cfg: Config, quiet: bool, force: bool) -> None:
+        run_stages(catalog, cfg, with_renders(upstream([name])), {name} if force else (),
+                   quiet)
+
+    renders = [s.name for s in with_renders(upstream([name])) if s.render and s.name != name]
+    also = f" Then draws {' and '.join(renders)}." if renders else ""
+    command.__doc__ = (f"Run the {name} stage ({stage.description}), after any earlier stage "
+                       f"that is out of date.{also}\n\n\b\nExample:\n  qda {name}\n")
+    return click.command(name=name)(command)
+
+
+@click.command()
+@click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1).")
+@project_options
+def validate(catalog: Catalog, cfg: Config, quiet: bool, strict: bool) -> None:
+    """Check the corpus and list every problem at once; writes nothing.
+
+    Exit code 1 when there are errors (or warnings, with --strict).
+
+    \b
+    Example:
+      qda validate
+    """
+    from pipeline.stages.ingest import collect
+
+    _, docs, problems = collect(catalog.read_corpus(), cfg.params("ingest"))
+    print_problems(problems)
+    n_err = sum(p.is_error for p in problems)
+    n_warn = len(problems) - n_err
+    click.echo(f"{len(docs)} transcript(s) checked: {n_err} error(s), {n_warn} warning(s).")
+    if n_err or (strict and n_warn):
+        sys.exit(1)
+
+
+@click.command()
+@project_options
+def status(catalog: Catalog, cfg: Config, quiet: bool) -> None:
+    """Say which stages are up to date and what the outputs hold.
+
+    \b
+    Example:
+      qda status
+    """
+    from pipeline.cli.output import status_lines
+    from pipeline.core.runner import Runner
+
+    for line in status_lines(Runner(catalog, cfg), catalog):
+        click.echo(line)
+
+
+@click.group(context_settings=CONTEXT)
+def config() -> None:
+    """Show the parameters (defaults, analysis.cfg and --set)."""
+
+
+@config.command("show")
+@project_options
+def config_show(catalog: Catalog, cfg: Config, quiet: bool) -> None:
+    """Print every parameter with its meaning and valid range, as a config file.
+
+    The output is a valid analysis.cfg; keep only the lines you change.
+
+    \b
+    Example:
+      qda config show
+      qda config show --set compare.join_threshold=0.6
+    """
+    from pipeline.core.config import describe
+
+    click.echo(describe(cfg), nl=False)
+
+
+def commands() -> list[Any]:
+    return [analyze, *(stage_command(s.name) for s in STAGES), validate, status, config]

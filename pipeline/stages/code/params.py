@@ -1,0 +1,40 @@
+"""Parameters of the code stage ([code])."""
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field
+
+from pipeline.core.config import params
+
+
+@params
+class CodeParams:
+    """[code]: apply the codebook (keywords, similarity, human codings, model)."""
+    pattern_min_terms: Annotated[int, Field(ge=1, le=100, description=(
+        "auto:pattern: a code needs this many distinct keyword or pattern matches in a "
+        "segment (each exclusion keyword that also matches cancels one)."))] = 1
+    similarity_threshold: Annotated[float, Field(ge=0.0, le=1.0, description=(
+        "auto:similarity: cosine to the code's description, minus exclude_weight times the "
+        "cosine to its do-not-use-when text, must reach this (1.0 turns it off)."))] = 0.15
+    similarity_max_codes: Annotated[int, Field(ge=0, le=100, description=(
+        "auto:similarity: at most this many codes per segment."))] = 1
+    exclude_weight: Annotated[float, Field(ge=0.0, le=10.0, description=(
+        "Weight of the similarity to a code's do-not-use-when text."))] = 0.0
+    min_df: Annotated[int, Field(ge=1, description=(
+        "A term must occur in this many segments to count for similarity and the model."))] = 2
+    span_min_overlap: Annotated[float, Field(gt=0.0, le=1.0, description=(
+        "A human span codes the segments it overlaps by at least this share of the shorter "
+        "of the two."))] = 0.5
+    model_min_examples: Annotated[int, Field(ge=1, description=(
+        "auto:model is trained for codes with at least this many positive and negative "
+        "human-coded segments."))] = 8
+    model_threshold: Annotated[float, Field(ge=0.0, le=1.0, description=(
+        "auto:model proposes a code at or above this probability."))] = 0.2
+    model_c: Annotated[float, Field(gt=0.0, description=(
+        "Inverse regularisation strength of the logistic regression."))] = 10.0
+    model_folds: Annotated[int, Field(ge=2, le=100, description=(
+        "Cross-validation folds (by interview) for the model's measured agreement."))] = 5
+    seed: Annotated[int, Field(ge=0, description="Random seed of the model.")] = 0
+    lang: Annotated[str, Field(min_length=2, description=(
+        "Language of the spaCy pipeline that matches keywords."))] = "en"
