@@ -30,11 +30,11 @@ validate: $(READY)
 status: $(READY)
 	$(PY) -m pipeline status
 
-## Run the tests (fast ones; a few minutes at most)
+## Run the fast tests (under a minute): units on small fixtures, one end-to-end run
 test: $(READY)
 	$(PY) -m pytest $(ARGS)
 
-## Run every test, including the slow ones
+## Run every test, including the slow ones on the shipped corpus (what CI runs)
 test-all: $(READY)
 	$(PY) -m pytest --slow $(ARGS)
 
@@ -43,13 +43,14 @@ bench: $(READY)
 	@test -f outputs/turns.parquet || $(PY) -m pipeline analyze -q
 	$(PY) -m pipeline bench
 
-## Lint the code
+## Lint the code and check the import contract (setup.cfg [importlinter])
 lint: $(READY)
 	$(PY) -m ruff check pipeline tests
+	$(VENV)/bin/lint-imports setup.cfg --no-cache
 
-## Remove generated outputs (outputs/ can always be rebuilt)
+## Remove everything generated in outputs/ (it can always be rebuilt)
 clean:
-	rm -rf outputs/*.parquet outputs/*.json outputs/.cache
+	find outputs -mindepth 1 -maxdepth 1 ! -name README.md -exec rm -rf {} +
 
 ## Remove outputs and the virtual environment
 clean-all: clean

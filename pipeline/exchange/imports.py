@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from pipeline import __version__
 from pipeline.codebook import Codebook, to_yaml
 from pipeline.formats.refi.codebook import import_qdc
-from pipeline.formats.refi.project import Project, import_qdpx
+from pipeline.formats.refi.project import Project
+from pipeline.formats.refi.project_reader import import_qdpx
 
 
 @dataclass(frozen=True)

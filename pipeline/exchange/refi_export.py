@@ -9,8 +9,9 @@ import zipfile
 import pandas as pd
 
 from pipeline.codebook.model import Codebook
-from pipeline.formats.refi.codebook import export_qdc, validate
+from pipeline.formats.refi.codebook import export_qdc
 from pipeline.formats.refi.project import Case, Coding, Project, Source, export_qdpx
+from pipeline.formats.refi.qdaxml import validate
 
 SOURCE_ATTRIBUTES = ("site", "role", "role_subtype", "interview_date", "phase")
 

@@ -1,1 +1,4 @@
-"""Readers for transcript file formats. Each returns normalised text plus parsed turns."""
+"""File formats: bytes in, plain structures out (no pandas, no spaCy).
+
+Transcripts (text, Otter, WebVTT, SRT, DOCX) become normalised text plus speaker turns;
+``refi`` reads and writes REFI-QDA codebooks and projects."""

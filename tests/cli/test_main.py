@@ -12,7 +12,8 @@ GOOD_TRANSCRIPT = GOOD
 
 COMMANDS = [[name] for name in cli.commands] + [
     ["codebook", sub] for sub in cli.commands["codebook"].commands] + [
-    ["refi", sub] for sub in cli.commands["refi"].commands]
+    ["refi", sub] for sub in cli.commands["refi"].commands] + [
+    ["config", sub] for sub in cli.commands["config"].commands]
 
 
 @pytest.mark.parametrize("args", [[]] + COMMANDS)
@@ -71,6 +72,50 @@ def test_set_override_and_bad_override(make_project) -> None:
     bad = CliRunner().invoke(cli, ["analyze", "-p", str(root), "--set", "segment.nope=1"])
     assert bad.exit_code == 1
     assert "unknown key(s) nope in [segment]" in bad.output
+
+
+@pytest.mark.parametrize("override, message", [
+    ("segment.max_words=abc", "Error: --set: segment.max_words must be an integer (got 'abc')"),
+    ("segment.max_words=-5", "Error: --set: segment.max_words must be between 1 and 10000 "
+                             "(got -5)"),
+    ("compare.join_threshold=7", "Error: --set: compare.join_threshold must be between 0.0 "
+                                 "and 1.0 (got 7)"),
+])
+def test_bad_values_are_refused_before_anything_runs(tmp_path: Path, override: str,
+                                                     message: str) -> None:
+    result = CliRunner().invoke(cli, ["analyze", "-p", str(tmp_path), "--set", override])
+    assert result.exit_code == 1
+    assert result.output.strip() == message
+    assert not (tmp_path / "outputs").exists()
+
+
+def test_config_show_prints_a_valid_commented_config(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["config", "show", "-p", str(tmp_path), "--set",
+                                      "cases.min_share=0.25"])
+    assert result.exit_code == 0
+    assert "[cases]\n" in result.output and "min_share = 0.25\n" in result.output
+    (tmp_path / "analysis.cfg").write_text(result.output)
+    again = CliRunner().invoke(cli, ["config", "show", "-p", str(tmp_path)])
+    assert again.output == result.output
+
+
+def test_a_single_stage_command_runs_once_and_keeps_run_json_whole(
+        tmp_path: Path, fixture_project: Path) -> None:
+    import json
+    import shutil
+
+    root = Path(shutil.copytree(fixture_project, tmp_path / "p"))
+    result = CliRunner().invoke(cli, ["cases", "-p", str(root), "--force"])
+    assert result.exit_code == 0, result.output
+    summary = dict(line.split()[:2] for line in result.output.splitlines()
+                   if line.startswith("  "))
+    # one run: every stage once; only the forced one ran (its tables came out the same, so
+    # the documents drawn from them stay up to date)
+    assert summary == {s.name: "ran" if s.name == "cases" else "up" for s in STAGES}
+    log = json.loads((root / "outputs" / "run.json").read_text())
+    assert [s["name"] for s in log["stages"]] == [s.name for s in STAGES]
+    assert log["last_run"] == [s.name for s in STAGES]
+    assert [s["status"] for s in log["stages"]].count("ran") == 1
 
 
 def test_status_before_any_run(tmp_path: Path, make_project) -> None:

@@ -5,7 +5,7 @@ import pytest
 
 from pipeline.codebook.model import load_codebook
 from pipeline.exchange.refi_export import ExportInvalid, build_project, checked_qdc, checked_qdpx
-from pipeline.formats.refi.project import import_qdpx
+from pipeline.formats.refi.project_reader import import_qdpx
 from tests.fixtures import FULL_CODEBOOK as GOOD
 from tests.fixtures import REFI_TEXT as TEXT
 from tests.fixtures import refi_tables as tables

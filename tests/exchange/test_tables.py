@@ -357,7 +357,7 @@ def test_cli_export_qdpx_is_the_refi_project(project: Path, tmp_path: Path) -> N
     exported = project / "outputs" / "exports" / "project.qdpx"
     assert result.output == ("2 sources, 0 codings, 4 cases written to "
                              "outputs/exports/project.qdpx "
-                             f"(valid against the schema).\n")
+                             "(valid against the schema).\n")
     assert exported.read_bytes() == (project / "outputs" / "project.qdpx").read_bytes()
     bad = run(project, "sites", "--format", "qdpx")
     assert bad.exit_code == 2

@@ -35,3 +35,23 @@ def test_heatmap_rows_are_themes_by_spread_and_empty_is_a_message() -> None:
     assert ax.images[0].get_array().tolist() == [[1.0, 0.5], [0.25, 0.0]]
     empty = heatmap_figure(matrix.iloc[0:0], themes, ["O1"]).axes[0]
     assert empty.texts[0].get_text() == "No themes voiced yet"
+
+
+def test_the_render_stage_writes_png_and_svg_of_each_figure_reproducibly() -> None:
+    from pipeline.render.figures import run
+    from pipeline.render.params import FigureParams
+
+    sat = pd.DataFrame({"scope": ["overall", "O1"], "order": [1, 1], "citation_id": ["a", "a"],
+                        "site": ["O1", "O1"], "new_categories": [2, 2],
+                        "cumulative_categories": [2, 2]})
+    matrix = pd.DataFrame({"site": ["O1"], "theme_id": ["code:a"], "share_participants": [1.0]})
+    themes = pd.DataFrame({"theme_id": ["code:a"], "label": ["A theme"]})
+    sites = pd.DataFrame({"site": ["O1", "O2"]})
+    first, warnings = run(sat, matrix, themes, sites, params=FigureParams())
+    again, _ = run(sat, matrix, themes, sites, params=FigureParams())
+    files = first["figures"]
+    assert sorted(files) == ["figures/saturation.png", "figures/saturation.svg",
+                             "figures/site_theme_heatmap.png", "figures/site_theme_heatmap.svg"]
+    assert files["figures/saturation.png"][:4] == b"\x89PNG"
+    assert files["figures/site_theme_heatmap.svg"].lstrip().startswith(b"<?xml")
+    assert first == again and warnings == []

@@ -4,7 +4,7 @@ import lazy_loader as _lazy
 __getattr__, __dir__, __all__ = _lazy.attach(__name__, submod_attrs={
     "params": ["CodeParams"],
     "stage": ["run", "auto_codings", "pattern_rows", "load_inputs"],
-    "agreement": ["POOLED", "agreement", "indicator"],
+    "reliability": ["POOLED", "agreement", "indicator"],
     "keywords": ["match_segments"],
     "model": ["cross_validated", "trainable"],
     "similarity": ["SimilarityCoder"],

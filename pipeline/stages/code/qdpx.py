@@ -7,8 +7,8 @@ import pandas as pd
 from pipeline.codebook.model import Codebook
 from pipeline.core.errors import Problem, error, warning
 from pipeline.core.inputs import SourceFile
-from pipeline.formats.refi.codebook import RefiError
-from pipeline.formats.refi.project import import_qdpx
+from pipeline.formats.refi.project_reader import import_qdpx
+from pipeline.formats.refi.qdaxml import RefiError
 from pipeline.formats.text import normalise
 from pipeline.stages.code.human import SPAN_COLUMNS
 

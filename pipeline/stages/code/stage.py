@@ -17,13 +17,13 @@ from pipeline.codebook.model import Codebook, build_codebook
 from pipeline.core.errors import InputError, Problem, warning
 from pipeline.core.inputs import CodebookInputs
 from pipeline.nlp.pipelines import fast_nlp
-from pipeline.stages.code.agreement import COLUMNS as AGREEMENT_COLUMNS
-from pipeline.stages.code.agreement import agreement, indicator
 from pipeline.stages.code.human import read_csv_codings, spans_to_segments
 from pipeline.stages.code.keywords import match_segments
 from pipeline.stages.code.model import cross_validated, propose, trainable
 from pipeline.stages.code.params import CodeParams
 from pipeline.stages.code.qdpx import read_qdpx_codings
+from pipeline.stages.code.reliability import COLUMNS as AGREEMENT_COLUMNS
+from pipeline.stages.code.reliability import agreement, indicator
 from pipeline.stages.code.similarity import SimilarityCoder
 
 CODING_COLUMNS = ["segment_id", "code_id", "source", "coder", "score", "evidence"]

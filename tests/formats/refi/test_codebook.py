@@ -8,15 +8,13 @@ import pytest
 
 from pipeline.codebook.model import Code, Codebook, Example
 from pipeline.formats.refi.codebook import (
-    GUID_NAMESPACE,
-    RefiError,
     describe,
     export_qdc,
     import_qdc,
     parse_description,
     slug,
-    validate,
 )
+from pipeline.formats.refi.qdaxml import GUID_NAMESPACE, RefiError, validate
 
 FOREIGN_GUID = "{8C1A7E2B-1111-4A2B-9C3D-0123456789AB}"
 

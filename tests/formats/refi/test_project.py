@@ -8,8 +8,9 @@ import zipfile
 import pytest
 
 from pipeline.codebook.model import Code, Codebook
-from pipeline.formats.refi.codebook import RefiError, validate
-from pipeline.formats.refi.project import Case, Coding, Project, Source, export_qdpx, import_qdpx
+from pipeline.formats.refi.project import Case, Coding, Project, Source, export_qdpx
+from pipeline.formats.refi.project_reader import import_qdpx
+from pipeline.formats.refi.qdaxml import RefiError, validate
 from tests.fixtures import REALDATA
 
 NVIVO = REALDATA / "nvivo-oltas" / "oltas0517.qdpx"

@@ -1,13 +1,11 @@
-"""The cases stage on the shipped corpus: every quote in every output is verbatim and cited
-at the right place, and the case summaries have the promised shape."""
-import re
+"""The cases stage on the shipped demonstration corpus (slow): every quote in every output
+is verbatim and cited at the right place, and the case summaries have the promised shape."""
 from pathlib import Path
 
-import docx
 import pandas as pd
 import pytest
 
-QUOTE = re.compile(r"^“(?P<text>.*)” \((?P<locator>\S+ ¶(?P<turn>\d+))\)$", re.DOTALL)
+from tests.checks import all_quotes, check
 
 
 @pytest.fixture(scope="module")
@@ -16,55 +14,10 @@ def tables(shipped_catalog):
                                                  "categories", "quote_balance", "case_blocks")}
 
 
-def markdown_quotes(path: Path) -> list[tuple[str, str, int]]:
-    """(text, citation id, turn) of every blockquote in a Markdown file."""
-    found, block = [], []
-    for line in path.read_text(encoding="utf-8").split("\n") + [""]:
-        if line.startswith(">"):
-            block.append(line[2:] if line.startswith("> ") else "")
-            continue
-        if block:
-            m = QUOTE.match("\n".join(block))
-            assert m, f"{path.name}: unparseable quote {block!r}"
-            found.append((m["text"], m["locator"].split(" ")[0], int(m["turn"])))
-            block = []
-    return found
-
-
-def docx_quotes(path: Path) -> list[tuple[str, str, int]]:
-    found = []
-    for para in docx.Document(str(path)).paragraphs:
-        if para.style.name == "Quote":
-            m = QUOTE.match(para.text.strip())
-            assert m, para.text
-            found.append((m["text"], m["locator"].split(" ")[0], int(m["turn"])))
-    return found
-
-
-def check(quotes, tables) -> int:
-    texts = tables["transcripts"].set_index("citation_id")["text"]
-    turns = tables["turns"].set_index(["citation_id", "turn"])
-    for text, cid, turn in quotes:
-        start = texts[cid].find(text)
-        assert start >= 0, f"not verbatim in {cid}: {text[:60]!r}"
-        span = turns.loc[(cid, turn)]
-        assert span["start_char"] <= start and start + len(text) <= span["end_char"], \
-            f"{cid} ¶{turn}: quote is not inside the cited turn"
-    return len(quotes)
-
-
 def test_every_quote_in_every_output_is_verbatim_at_its_locator(shipped_project: Path,
                                                                tables) -> None:
-    out = shipped_project / "outputs"
-    md = [q for p in sorted((out / "cases").glob("*.md")) + [out / "cross_case.md"]
-          for q in markdown_quotes(p)]
-    word = [q for p in sorted((out / "cases").glob("*.docx")) for q in docx_quotes(p)]
-    table = [(r.quote, r.citation_id, int(r.locator.split("¶")[1]))
-             for r in tables["case_quotes"].itertuples()]
-    cats = tables["categories"]
-    memo = [(q, loc.split(" ")[0], int(loc.split("¶")[1]))
-            for qs, locs in zip(cats["quotes"], cats["quote_locators"])
-            for q, loc in zip(qs, locs)]
+    found = all_quotes(shipped_project / "outputs", tables)
+    md, word, table, memo = (found[k] for k in ("markdown", "docx", "case_quotes", "memos"))
     assert check(md, tables) == check(word, tables) == len(table) > 200
     assert check(table, tables) and check(memo, tables) > 300
     by_offsets = tables["transcripts"].set_index("citation_id")["text"]

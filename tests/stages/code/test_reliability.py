@@ -3,7 +3,7 @@ import math
 import pandas as pd
 import pytest
 
-from pipeline.stages.code.agreement import POOLED, agreement, indicator
+from pipeline.stages.code.reliability import POOLED, agreement, indicator
 
 
 def test_indicator_ignores_unknown_codes_and_segments() -> None:

@@ -1,0 +1,61 @@
+"""Assertions shared by the end-to-end test and the shipped-corpus checks: every quote in
+every output is verbatim inside the turn its locator cites."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import docx
+
+QUOTE = re.compile(r"^“(?P<text>.*)” \((?P<locator>\S+ ¶(?P<turn>\d+))\)$", re.DOTALL)
+
+
+def markdown_quotes(path: Path) -> list[tuple[str, str, int]]:
+    """(text, citation id, turn) of every blockquote in a Markdown file."""
+    found, block = [], []
+    for line in path.read_text(encoding="utf-8").split("\n") + [""]:
+        if line.startswith(">"):
+            block.append(line[2:] if line.startswith("> ") else "")
+            continue
+        if block:
+            m = QUOTE.match("\n".join(block))
+            assert m, f"{path.name}: unparseable quote {block!r}"
+            found.append((m["text"], m["locator"].split(" ")[0], int(m["turn"])))
+            block = []
+    return found
+
+
+def docx_quotes(path: Path) -> list[tuple[str, str, int]]:
+    found = []
+    for para in docx.Document(str(path)).paragraphs:
+        if para.style.name == "Quote":
+            m = QUOTE.match(para.text.strip())
+            assert m, para.text
+            found.append((m["text"], m["locator"].split(" ")[0], int(m["turn"])))
+    return found
+
+
+def check(quotes, tables) -> int:
+    texts = tables["transcripts"].set_index("citation_id")["text"]
+    turns = tables["turns"].set_index(["citation_id", "turn"])
+    for text, cid, turn in quotes:
+        start = texts[cid].find(text)
+        assert start >= 0, f"not verbatim in {cid}: {text[:60]!r}"
+        span = turns.loc[(cid, turn)]
+        assert span["start_char"] <= start and start + len(text) <= span["end_char"], \
+            f"{cid} ¶{turn}: quote is not inside the cited turn"
+    return len(quotes)
+
+
+def all_quotes(outputs: Path, tables: dict) -> dict[str, list[tuple[str, str, int]]]:
+    """(text, citation id, turn) of the quotes in each kind of output."""
+    md = [q for p in sorted((outputs / "cases").glob("*.md")) + [outputs / "cross_case.md"]
+          for q in markdown_quotes(p)]
+    word = [q for p in sorted((outputs / "cases").glob("*.docx")) for q in docx_quotes(p)]
+    table = [(r.quote, r.citation_id, int(r.locator.split("¶")[1]))
+             for r in tables["case_quotes"].itertuples()]
+    cats = tables["categories"]
+    memo = [(q, loc.split(" ")[0], int(loc.split("¶")[1]))
+            for qs, locs in zip(cats["quotes"], cats["quote_locators"])
+            for q, loc in zip(qs, locs)]
+    return {"markdown": md, "docx": word, "case_quotes": table, "memos": memo}
