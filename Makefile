@@ -32,11 +32,11 @@ status: $(READY)
 
 ## Run the fast tests (under a minute): units on small fixtures, one end-to-end run
 test: $(READY)
-	$(PY) -m pytest $(ARGS)
+	$(PY) -m pytest -n 2 --dist loadgroup $(ARGS)
 
 ## Run every test, including the slow ones on the shipped corpus (what CI runs)
 test-all: $(READY)
-	$(PY) -m pytest --slow $(ARGS)
+	$(PY) -m pytest -n 2 --dist loadgroup --slow $(ARGS)
 
 ## Benchmark: 222 generated interviews (~2M words); wall time and peak memory per stage
 bench: $(READY)

@@ -20,6 +20,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:  # the shipped corpus takes a while to analyse: always slow
         if SHIPPED & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+            # one pytest-xdist worker takes them all, so the corpus is analysed once
+            item.add_marker(pytest.mark.xdist_group("shipped"))
     if config.getoption("--slow"):
         return
     skip = pytest.mark.skip(reason="slow: run with --slow (make test-all)")

@@ -22,3 +22,20 @@ def test_refi_export_and_import_never_overwrite(make_project) -> None:
     again = CliRunner().invoke(cli, ["refi", "import", "-p", str(root),
                                      str(root / "outputs" / "project.qdpx")])
     assert again.exit_code == 1 and "never overwritten" in again.output
+
+
+def test_exports_never_go_into_researcher_folders(tmp_path, fixture_project) -> None:
+    import shutil
+
+    root = shutil.copytree(fixture_project, tmp_path / "p")
+    book = (root / "codebooks" / "study.yml").read_bytes()
+    for args in (["refi", "export-codebook", "-o", str(root / "codebooks" / "study.yml")],
+                 ["export", "--format", "qdpx", "-o",
+                  str(root / "codebooks" / "codings" / "ana.csv")],
+                 ["export", "sites", "-o", str(root / "corpus")]):
+        out = CliRunner().invoke(cli, [*args, "-p", str(root)])
+        assert out.exit_code == 1, out.output
+        assert "holds what researchers wrote" in out.output
+    assert (root / "codebooks" / "study.yml").read_bytes() == book
+    assert sorted(p.name for p in (root / "corpus").iterdir()) == ["sites.csv", "study.toml",
+                                                                  "transcripts"]

@@ -22,3 +22,24 @@ def test_evaluate_compare_on_the_shipped_corpus(shipped_project) -> None:
     assert out.exit_code == 0, out.output
     assert "cross-site categories" in out.output and "kmeans (k=" in out.output
     assert (shipped_project / "outputs" / "compare_evaluation.json").is_file()
+
+
+def test_reports_on_the_fixture_project_are_written_with_provenance(
+        tmp_path, fixture_project) -> None:
+    import json
+    import shutil
+
+    root = shutil.copytree(fixture_project, tmp_path / "p")
+    for command, files in (("coding-report", ["coding_quality.md"]),
+                           ("tune-coding", ["coding_tuning.csv", "coding_tuning_model.csv"]),
+                           ("evaluate-compare", ["compare_evaluation.json"])):
+        out = CliRunner().invoke(cli, [command, "-p", str(root)])
+        assert out.exit_code == 0, out.output
+        manifest = json.loads((root / "outputs" / ".manifests" / f"{command}.json").read_text())
+        assert sorted(manifest["files"]) == [f"outputs/{f}" for f in sorted(files)]
+        assert manifest["provenance"]["command"] == command
+        assert all(manifest["provenance"]["inputs"].values())   # data hashes of its tables
+    result = json.loads((root / "outputs" / "compare_evaluation.json").read_text())
+    assert result["reference"] == {"segments": 3, "themes": 2}   # ana's three passages
+    report = (root / "outputs" / "coding_quality.md").read_text()
+    assert "| funding | 2 |" in report

@@ -29,6 +29,8 @@ def _kappa(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def _row(code: str, ref: np.ndarray, pred: np.ndarray) -> dict:
+    # An empty table ravels to an object array: make both boolean first.
+    ref, pred = np.asarray(ref, dtype=bool), np.asarray(pred, dtype=bool)
     both = int((ref & pred).sum())
     n_ref, n_pred = int(ref.sum()), int(pred.sum())
     precision = both / n_pred if n_pred else float("nan")

@@ -34,3 +34,13 @@ def test_one_side_constant_gives_zero_kappa() -> None:
     ref = indicator(pd.DataFrame({"segment_id": ["s0"], "code_id": ["a"]}), segs, ["a"])
     pred = indicator(pd.DataFrame({"segment_id": [], "code_id": []}), segs, ["a"])
     assert agreement(ref, pred).set_index("code_id").loc["a", "kappa"] == 0.0
+
+
+def test_agreement_of_no_codes_is_an_empty_pooled_row() -> None:
+    import pandas as pd
+
+    from pipeline.stages.code.reliability import POOLED, agreement
+    empty = pd.DataFrame(index=pd.Index(["s1", "s2"], name="segment_id"))
+    out = agreement(empty, empty)
+    assert out["code_id"].tolist() == [POOLED]
+    assert (out.loc[0, "n_segments"], out.loc[0, "n_both"]) == (0, 0)
