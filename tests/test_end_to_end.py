@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from pipeline.core.registry import STAGES
@@ -22,7 +23,8 @@ P, T, D = "O1_Principal#1_5.3", "O1_Teacher#1_5.4", "O2_Director#1_5.10"
 @pytest.fixture(scope="module")
 def tables(fixture_catalog) -> dict:
     names = ("transcripts", "turns", "participants", "sites", "segments", "codes", "codings",
-             "human_segments", "categories", "themes", "theme_matrix", "case_quotes")
+             "human_segments", "categories", "themes", "theme_matrix", "case_quotes",
+             "suggestions")
     return {n: fixture_catalog.load(n) for n in names}
 
 
@@ -83,15 +85,38 @@ def test_human_codings_reach_their_segments(tables) -> None:
     assert not codes.loc["tensions", "codable"]
 
 
-def test_salience_is_the_share_of_participants(tables) -> None:
+def test_salience_counts_what_the_researcher_confirmed(tables) -> None:
+    """ana coded funding for Rosa (O1) and Élodie (O2), and working together for Élodie:
+    the keywords also find funding for Kevin and testing everywhere, but those are
+    suggestions and count nowhere."""
     m = tables["theme_matrix"].set_index(["site", "theme_id"])
-    assert m.loc[("O1", "code:funding"), "n_participants"] == 2
-    assert m.loc[("O1", "code:funding"), "share_participants"] == 1.0
-    assert m.loc[("O1", "code:funding"), "n_segments"] == 3
-    assert m.loc[("O2", "code:testing"), "roles"].tolist() == ["Director"]
+    assert m.loc[("O1", "code:funding"), ["n_participants", "n_segments"]].tolist() == [1, 1]
+    assert m.loc[("O1", "code:funding"), "share_participants"] == 0.5
+    assert (m.loc[("O1", "code:funding"), "share_low"],
+            m.loc[("O1", "code:funding"), "share_high"]) == (0.0945, 0.9055)
+    assert m.loc[("O2", "code:collaboration"), "roles"].tolist() == ["Director"]
+    assert not any(theme == "code:testing" for _, theme in m.index)
+    assert (m["n_participants_machine_only"][[t.startswith("code:") for _, t in m.index]]
+            == 0).all()
     themes = tables["themes"].set_index("theme_id")
     assert themes.loc["code:funding", "n_sites"] == 2
+    assert themes.loc["code:testing", "n_participants"] == 0
     assert themes.loc["code:funding", "family"] == "Tensions"
+
+
+def test_suggestions_stand_apart_with_their_reliability(fixture_project: Path,
+                                                       tables) -> None:
+    s = tables["suggestions"]
+    assert sorted(zip(s["segment_id"], s["code_id"])) == sorted([
+        (f"{P}:0002:001", "funding"), (f"{P}:0006:001", "testing"),
+        (f"{P}:0008:001", "collaboration"), (f"{T}:0002:001", "collaboration"),
+        (f"{T}:0004:001", "funding"), (f"{T}:0007:001", "testing"),
+        (f"{D}:0002:001", "testing")])
+    assert s["priority"].tolist() == list(range(1, 8))
+    # keywords agree with ana on every segment she read (funding twice, collaboration once)
+    assert s.set_index("code_id")["reliability"].dropna().eq(1.0).all()
+    text = (fixture_project / "outputs" / "suggestions.md").read_text(encoding="utf-8")
+    assert text.startswith("# Machine suggestions to review\n\n7 suggestions on 7 segments")
 
 
 def test_documents_and_figures(fixture_project: Path) -> None:
@@ -115,3 +140,69 @@ def test_every_quote_in_every_output_is_verbatim_at_its_locator(fixture_project:
     assert check(found["markdown"], tables) == check(found["docx"], tables) == \
         len(found["case_quotes"]) > 5
     assert check(found["case_quotes"], tables) and check(found["memos"], tables) >= 10
+
+
+def test_findings_are_the_same_without_any_automatic_coding(fixture_project: Path,
+                                                           tmp_path: Path) -> None:
+    """With default settings, every finding rests on confirmed codings: switching machine
+    suggestions off changes no theme count and no line of any case summary."""
+    from tests.conftest import analyse
+    from tests.fixtures import copy_project
+
+    bare = copy_project(tmp_path / "bare")
+    _, catalog = analyse(bare, ("code.suggest=false",))
+    assert catalog.load("suggestions").empty
+    assert catalog.load("codings")["status"].eq("confirmed").all()
+    with_machine = fixture_project / "outputs"
+    for table in ("theme_matrix", "role_matrix", "themes", "segment_themes"):
+        a = pd.read_parquet(with_machine / f"{table}.parquet")
+        assert a.equals(catalog.load(table)), table
+    for doc in ("cases/O1.md", "cases/O2.md", "cross_case.md"):
+        assert (with_machine / doc).read_text() == (bare / "outputs" / doc).read_text(), doc
+
+
+def test_a_review_round_confirms_some_and_teaches_with_the_rest(tmp_path: Path,
+                                                              fixture_project: Path) -> None:
+    import shutil
+
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+
+    root = shutil.copytree(fixture_project, tmp_path / "p")
+    run = CliRunner().invoke
+    assert run(cli, ["review", "prepare", "-p", str(root), "--n", "4"]).exit_code == 0
+    sheet = pd.read_excel(root / "outputs" / "review" / "round-1.xlsx", dtype=str).fillna("")
+    assert len(sheet) == 4 and sheet["decision"].eq("").all()
+    accepted, rejected = sheet.iloc[0], sheet.iloc[1]
+    sheet.loc[0, "decision"], sheet.loc[1, "decision"] = "accept", "reject"
+    bad = sheet.copy()
+    bad.loc[2, "decision"] = "perhaps"
+    bad.to_csv(tmp_path / "bad.csv", index=False)
+    out = run(cli, ["review", "ingest", str(tmp_path / "bad.csv"), "-p", str(root),
+                    "--reviewer", "ana"])
+    assert out.exit_code == 1 and "bad.csv:4: error: decision 'perhaps'" in out.output
+    assert not (root / "codebooks" / "reviews").exists()          # nothing stored
+    sheet.to_excel(tmp_path / "filled.xlsx", index=False)
+    out = run(cli, ["review", "ingest", str(tmp_path / "filled.xlsx"), "-p", str(root),
+                    "--reviewer", "ana"])
+    assert out.exit_code == 0, out.output
+    assert "1 accepted, 1 rejected" in out.output
+    assert run(cli, ["analyze", "-p", str(root), "-q"]).exit_code == 0
+    codings = pd.read_parquet(root / "outputs" / "codings.parquet")
+    confirmed = codings[codings["source"] == "review:ana"]
+    assert confirmed[["segment_id", "code_id", "status"]].values.tolist() == [
+        [accepted["segment_id"], accepted["code_id"], "confirmed"]]
+    suggestions = pd.read_parquet(root / "outputs" / "suggestions.parquet")
+    decided = {(accepted["segment_id"], accepted["code_id"]),
+               (rejected["segment_id"], rejected["code_id"])}
+    assert not decided & set(zip(suggestions["segment_id"], suggestions["code_id"]))
+    assert len(suggestions) == 5      # 7 before, 2 decided: never asked again
+    matrix = pd.read_parquet(root / "outputs" / "theme_matrix.parquet")
+    site = accepted["site"]
+    row = matrix[(matrix["site"] == site) & (matrix["theme_id"] == f"code:{accepted['code_id']}")]
+    assert len(row) == 1 and row["n_participants_machine_only"].item() == 0
+    # the next sheet is round 2 and holds none of the decided suggestions
+    assert run(cli, ["review", "prepare", "-p", str(root)]).exit_code == 0
+    again = pd.read_csv(root / "outputs" / "review" / "round-2.csv", dtype=str)
+    assert not set(again["item_id"]) & {accepted["item_id"], rejected["item_id"]}

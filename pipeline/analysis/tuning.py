@@ -17,13 +17,14 @@ from pipeline.nlp.pipelines import fast_nlp
 from pipeline.stages.code import (
     POOLED,
     CodeParams,
+    ModelSettings,
     SimilarityCoder,
     agreement,
-    cross_validated,
+    fit_codes,
     indicator,
+    labels,
     match_segments,
     pattern_rows,
-    trainable,
 )
 
 GRID = {
@@ -80,26 +81,47 @@ def best_params(table: pd.DataFrame, params: CodeParams) -> CodeParams:
                    exclude_weight=float(best.exclude_weight))
 
 
-MODEL_GRID = {"model_c": (1.0, 10.0, 100.0), "model_threshold": (0.2, 0.3, 0.4, 0.5)}
+MODEL_GRID = {"model_c": (1.0, 10.0, 100.0), "model_precision": (0.6, 0.7, 0.8, 0.9)}
 
 
 def sweep_model(segments: pd.DataFrame, book: Codebook, human: pd.DataFrame,
-                params: CodeParams, grid: dict[str, tuple] = MODEL_GRID) -> pd.DataFrame:
-    """Cross-validated agreement of the supervised coder for each (C, threshold)."""
-    seg_ids = sorted(human["segment_id"].unique())
-    labels = indicator(human, seg_ids, [c.id for c in book.codable]).astype(int)
-    codes = trainable(labels, params.model_min_examples)
+                params: CodeParams, grid: dict[str, tuple] = MODEL_GRID,
+                read: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Cross-validated agreement (grouped by interview) of the model for each (C, precision
+    target), on the segments researchers read, as the code stage trains it."""
+    codes = [c.id for c in book.codable]
+    read = human[["segment_id", "coder"]] if read is None else read
+    confirmed = human[human["code_id"] != ""]
+    reviews = pd.DataFrame(columns=["segment_id", "code_id", "decision"])
+    table = labels(read, confirmed, reviews, codes)
     X = SimilarityCoder(book, fast_nlp(params.lang), params.min_df).fit(
         segments["lemmas"].tolist()).matrix_   # the stage's own features
     pos = {s: i for i, s in enumerate(segments["segment_id"])}
-    rows_l = [pos[s] for s in labels.index]
+    rows_l = np.array([pos[s] for s in table.index], dtype=int)
     groups = segments["citation_id"].to_numpy()[rows_l]
+    reference = table.fillna(0).astype(bool)
     rows = []
-    for c, thr in itertools.product(grid["model_c"], grid["model_threshold"]):
-        cv = cross_validated(X[rows_l], labels, groups, codes, params.model_folds, c,
-                             params.seed, thr)
-        pooled = agreement(labels[codes].astype(bool), cv).set_index("code_id").loc[POOLED]
-        rows.append({"model_c": c, "model_threshold": thr, "codes_trained": len(codes),
+    for c, target in itertools.product(grid["model_c"], grid["model_precision"]):
+        s = ModelSettings(c, params.seed, params.model_folds, params.model_min_examples,
+                          target)
+        models, oof, _ = fit_codes(X[rows_l], table, groups, s)
+        pooled = agreement(reference, oof.fillna(0).astype(bool)).set_index(
+            "code_id").loc[POOLED]
+        rows.append({"model_c": c, "model_precision": target,
+                     "codes_proposing": int(models["proposes"].sum()),
                      "pooled_kappa": pooled.kappa, "pooled_precision": pooled.precision,
                      "pooled_recall": pooled.recall, "pooled_f1": pooled.f1})
     return pd.DataFrame(rows).sort_values("pooled_kappa", ascending=False).reset_index(drop=True)
+
+
+def edge_notes(table: pd.DataFrame, grid: dict[str, tuple]) -> list[str]:
+    """Grid values of the best setting that sit at an end of their range: the optimum may
+    lie outside the grid."""
+    if table.empty:
+        return []
+    best, notes = table.iloc[0], []
+    for name, values in grid.items():
+        if len(values) > 1 and best[name] in (min(values), max(values)):
+            notes.append(f"the best {name} ({best[name]}) is at the edge of the grid "
+                         f"({min(values)} to {max(values)}): the optimum may lie outside it")
+    return notes

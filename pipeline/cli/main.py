@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 
 from pipeline import __version__
-from pipeline.cli import codebook, exchange, measure, run
+from pipeline.cli import codebook, exchange, measure, review, run
 from pipeline.cli.common import CONTEXT
 
 
@@ -25,8 +25,8 @@ def cli() -> None:
     """
 
 
-for _command in (*run.commands(), codebook.codebook, *exchange.commands(),
-                 *measure.commands()):
+for _command in (*run.commands(), codebook.codebook, *review.commands(),
+                 *exchange.commands(), *measure.commands()):
     cli.add_command(_command)
 
 

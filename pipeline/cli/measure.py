@@ -37,8 +37,9 @@ def _codebook(catalog: Catalog) -> Any:
 def coding_report(catalog: Catalog, cfg: Config, quiet: bool) -> None:
     """How far automatic coding agrees with the human codings, per code.
 
-    Writes outputs/coding_quality.md: precision, recall and Cohen's kappa of keywords plus
-    similarity, the cross-validated kappa of the supervised model, and the coders' own kappa.
+    Writes outputs/coding_quality.md: precision, recall and Cohen's kappa (with 95% bootstrap
+    intervals) of keywords plus similarity, per code and per parent code, over every segment
+    researchers read; what the model proposes and why not; and the coders' own kappa.
 
     \b
     Example:
@@ -46,11 +47,15 @@ def coding_report(catalog: Catalog, cfg: Config, quiet: bool) -> None:
     """
     from pipeline.analysis.coding_report import coding_quality_markdown
 
-    text = coding_quality_markdown(catalog.load("coding_agreement"))
+    read = catalog.load("read_segments")
+    text = coding_quality_markdown(catalog.load("coding_agreement"),
+                                   catalog.load("model_codes"), catalog.load("codes"),
+                                   read["segment_id"].nunique())
     path = catalog.output_path("coding_quality.md")
     catalog.write_report("coding-report", {path: text.encode("utf-8")},
                          command_provenance("coding-report", cfg, catalog,
-                                            ["coding_agreement"]))
+                                            ["coding_agreement", "model_codes", "codes",
+                                             "read_segments"]))
     click.echo(text)
     click.echo(f"Written to {catalog.rel(path)}")
 
@@ -115,13 +120,13 @@ def tune_coding(catalog: Catalog, cfg: Config, quiet: bool) -> None:
     Example:
       qda tune-coding
     """
-    from pipeline.analysis.tuning import sweep, sweep_model
+    from pipeline.analysis.tuning import GRID, MODEL_GRID, edge_notes, sweep, sweep_model
 
     params = cfg.params("code")
     human = _human(catalog, "tune on")
     book, segments = _codebook(catalog), catalog.load("segments")
     table = sweep(segments, book, human, params)
-    models = sweep_model(segments, book, human, params)
+    models = sweep_model(segments, book, human, params, read=catalog.load("read_segments"))
     path, model_path = (catalog.output_path("coding_tuning.csv"),
                         catalog.output_path("coding_tuning_model.csv"))
     catalog.write_report("tune-coding", {path: table.to_csv(index=False).encode(),
@@ -142,6 +147,8 @@ def tune_coding(catalog: Catalog, cfg: Config, quiet: bool) -> None:
         click.echo(f"current settings rank {mine.index[0] + 1} of {len(table)} "
                    f"(pooled kappa {mine.iloc[0].pooled_kappa:.3f}).")
     click.echo(f"Full table: {catalog.rel(path)}")
+    for note in edge_notes(table, GRID) + edge_notes(models, MODEL_GRID):
+        click.echo(f"warning: {note}", err=True)
 
 
 @click.command("bench")

@@ -38,6 +38,8 @@ from pipeline.core.schemas import FILE_SETS, SCHEMAS, check, to_arrow
 
 PROVENANCE_KEY = b"qda.provenance"
 RESERVED_YAML = {"decisions"}  # YAML files in codebooks/ that are not codebooks
+COVERAGE = "coverage.csv"       # transcripts coded in full: their uncoded segments count as read
+REVIEWS = "reviews"             # review rounds of machine suggestions (qda review ingest)
 MANIFESTS = ".manifests"
 RUN_LOG = "run.json"
 
@@ -106,7 +108,8 @@ class Catalog:
                       self.rel(study), self.rel(sites))
 
     def read_codebooks(self) -> CodebookInputs:
-        """Codebook YAML files in codebooks/ and human codings in codebooks/codings/."""
+        """Codebook YAML files in codebooks/, human codings in codebooks/codings/, the
+        coverage declaration codebooks/coverage.csv, review rounds in codebooks/reviews/."""
         folder = self.codebooks_dir
         books = [(self.rel(p), p.read_text(encoding="utf-8-sig"))
                  for p in sorted(folder.glob("*.y*ml") if folder.is_dir() else [])
@@ -114,7 +117,12 @@ class Catalog:
         codings = [make_source(self.rel(p), p.read_bytes())
                    for p in sorted((folder / "codings").glob("*"))
                    if p.suffix.lower() in CODING_SUFFIXES]
-        return CodebookInputs(tuple(books), tuple(codings))
+        coverage = folder / COVERAGE
+        reviews = [make_source(self.rel(p), p.read_bytes())
+                   for p in sorted((folder / REVIEWS).rglob("*.csv")) if p.is_file()]
+        return CodebookInputs(tuple(books), tuple(codings),
+                              make_source(self.rel(coverage), coverage.read_bytes())
+                              if coverage.is_file() else None, tuple(reviews))
 
     def read_decisions(self) -> DecisionsInput:
         path = self.codebooks_dir / "decisions.yml"

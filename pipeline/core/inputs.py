@@ -48,13 +48,17 @@ def make_source(path: str, data: bytes) -> SourceFile:
 
 @dataclass(frozen=True)
 class CodebookInputs:
-    """What researchers wrote under codebooks/: codebook YAML files and human codings."""
+    """What researchers wrote under codebooks/: codebook YAML files, human codings, which
+    transcripts were coded in full (coverage.csv), and review rounds of suggestions."""
     codebook_files: tuple[tuple[str, str], ...]  # (path, text)
     coding_files: tuple[SourceFile, ...] = ()
+    coverage: SourceFile | None = None
+    review_files: tuple[SourceFile, ...] = ()
 
     def fingerprint(self) -> str:
         manifest = [[p, hashlib.sha256(t.encode()).hexdigest()] for p, t in self.codebook_files]
-        manifest += [[f.path, f.sha256] for f in self.coding_files]
+        manifest += [[f.path, f.sha256] for f in (*self.coding_files, *self.review_files)]
+        manifest += [[self.coverage.path, self.coverage.sha256]] if self.coverage else []
         return hashlib.sha256(json.dumps(manifest).encode()).hexdigest()
 
 

@@ -97,16 +97,20 @@ SCHEMAS["codes"] = {
     "family": (S, "label of the parent code"),
     "definition": (S, "what the code means"),
     "codable": (B, "false for families that only group codes"),
+    "n_keywords": (INT, "keywords and token patterns (what auto:pattern can find)"),
+    "n_examples": (INT, "examples in the codebook"),
     "source_path": (S, "codebook file"),
     "line": (INT, "line of the code in its file"),
 }
 SCHEMAS["codings"] = {
     "segment_id": (S, "segment coded"),
     "code_id": (S, "code from the codebook"),
-    "source": (S, "auto:pattern, auto:similarity, auto:model or human:<coder>"),
-    "coder": (S, "coder name, or 'auto'"),
-    "score": (F, "strength: 1.0 for human codes; match, similarity or probability otherwise"),
-    "evidence": (S, "matched terms, shared terms, or where the human coding came from"),
+    "source": (S, "human:<coder>, review:<reviewer> (an accepted suggestion), auto:pattern, "
+                  "auto:similarity or auto:model"),
+    "coder": (S, "coder or reviewer, or 'auto'"),
+    "score": (F, "strength: 1.0 for confirmed codes; match, similarity or probability otherwise"),
+    "evidence": (S, "matched terms, shared terms, or where the confirmed coding came from"),
+    "status": (S, "confirmed (a researcher's) or suggested (the machine's, not yet reviewed)"),
     "citation_id": (S, "interview"),
     "site": (S, "site code"),
     "role": (S, "speaker's role"),
@@ -125,9 +129,15 @@ SCHEMAS["human_segments"] = {
     "code_id": (S, "code ('' = the coder read it and no code applies)"),
     "coder": (S, "who coded it"),
 }
+SCHEMAS["read_segments"] = {
+    "segment_id": (S, "segment a researcher read (a span covers it, or its transcript is "
+                      "declared coded in full)"),
+    "coder": (S, "who read it ('' = the team, from coverage.csv)"),
+}
 SCHEMAS["coding_agreement"] = {
     "comparison": (S, "what is compared with the human codings, or which coder pair"),
-    "code_id": (S, "code, or '(all codes)' pooled"),
+    "level": (S, "code, or parent (codes rolled up to their top-level family)"),
+    "code_id": (S, "code (or parent code), or '(all codes)' pooled"),
     "n_segments": (INT, "segments compared"),
     "n_reference": (INT, "segments the reference gives the code"),
     "n_predicted": (INT, "segments the comparison gives the code"),
@@ -136,6 +146,34 @@ SCHEMAS["coding_agreement"] = {
     "recall": (F, "n_both / n_reference"),
     "f1": (F, "harmonic mean of precision and recall"),
     "kappa": (F, "Cohen's kappa"),
+    "kappa_low": (F, "2.5th percentile of kappa over bootstrap resamples of segments"),
+    "kappa_high": (F, "97.5th percentile"),
+}
+SCHEMAS["model_codes"] = {
+    "code_id": (S, "code"),
+    "n_positive": (INT, "segments researchers gave the code"),
+    "n_negative": (INT, "segments researchers read and left without it"),
+    "threshold": (F, "probability at which it proposes the code (null: it does not)"),
+    "cv_precision": (F, "precision at that threshold, cross-validated by interview"),
+    "cv_recall": (F, "recall at that threshold, cross-validated by interview"),
+    "proposes": (B, "whether the model proposes this code"),
+    "reason": (S, "why it does not, when it does not"),
+}
+SCHEMAS["suggestions"] = {
+    "suggestion_id": (S, "stable id of the (segment, code) suggestion"),
+    "priority": (INT, "review order: 1 first (teaches the model most)"),
+    "segment_id": (S, "segment"),
+    "code_id": (S, "suggested code"),
+    "sources": (S, "automatic sources that suggest it, '; '-separated"),
+    "score": (F, "strongest score among them"),
+    "evidence": (S, "matched or shared terms"),
+    "reliability": (F, "kappa of the code's keyword+similarity coding on read segments"),
+    "uncertainty": (F, "1 = the model cannot tell, 0 = it is sure"),
+    "citation_id": (S, "interview"),
+    "site": (S, "site"),
+    "role": (S, "speaker's role"),
+    "locator": (S, "locator"),
+    "n_words": (INT, "words in the segment"),
 }
 SCHEMAS["segment_vectors"] = {
     "segment_id": (S, "segment"),
@@ -205,12 +243,19 @@ SCHEMAS["segment_themes"] = {
     "segment_id": (S, "segment"),
     "theme_id": (S, "theme it voices"),
     "source": (S, "what put it there: coding sources or 'compare', '; '-separated"),
+    "confirmed": (B, "a researcher's coding stands behind it (false: machine or comparison)"),
 }
 _MATRIX: Spec = {
     "theme_id": (S, "theme"),
     "n_segments": (INT, "segments voicing the theme"),
     "n_participants": (INT, "participants voicing the theme"),
     "share_participants": (F, "n_participants / participants interviewed"),
+    "share_low": (F, "lower end of the 95% Wilson interval of the share"),
+    "share_high": (F, "upper end of the 95% Wilson interval"),
+    "n_participants_once": (INT, "participants who voiced it in one segment only"),
+    "n_segments_machine_only": (INT, "segments counted on machine evidence alone (0 unless "
+                                     "suggestions are included)"),
+    "n_participants_machine_only": (INT, "participants counted on machine evidence alone"),
     "roles": (LS, "roles heard"),
 }
 SCHEMAS["theme_matrix"] = {"site": (S, "site code"), **_MATRIX}

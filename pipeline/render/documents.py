@@ -95,14 +95,17 @@ def _table(document, rows: list[list[str]]) -> None:
                     run.bold = True
 
 
+TOP_LEVEL = ("cross_case", "suggestions")   # the other documents are per site, in cases/
+
+
 def run(case_blocks: pd.DataFrame, figures: Mapping[str, bytes], *, params: DocumentParams
         ) -> tuple[dict[str, dict[str, bytes]], list]:
-    """cases/<site>.md and .docx for each site, cross_case.md and .docx at the top."""
+    """cases/<site>.md and .docx for each site; cross_case and suggestions at the top."""
     pngs = {posixpath.splitext(posixpath.basename(p))[0]: data
             for p, data in figures.items() if p.endswith(".png")}
     files: dict[str, bytes] = {}
     for doc, part in case_blocks.groupby("doc", sort=False):
-        folder = "" if doc == "cross_case" else "cases"
+        folder = "" if doc in TOP_LEVEL else "cases"
         links = {name: posixpath.relpath(f"figures/{name}.png", folder or ".")
                  for name in pngs}
         base = posixpath.join(folder, str(doc))

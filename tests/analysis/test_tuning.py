@@ -41,6 +41,15 @@ def test_model_sweep_is_cross_validated_by_interview() -> None:
                           "code_id": ["funding"] * 8 + ["testing"] * 8, "coder": "ana"})
     table = sweep_model(segs, load_codebook([("b.yml", BOOK)]), human,
                         CodeParams(min_df=1, model_min_examples=2, model_folds=4),
-                        {"model_c": (10.0,), "model_threshold": (0.5,)})
-    assert table.iloc[0].codes_trained == 2
+                        {"model_c": (10.0,), "model_precision": (0.8,)})
+    assert table.iloc[0].codes_proposing == 2
     assert table.iloc[0].pooled_kappa == 1.0
+
+
+def test_an_optimum_at_the_edge_of_the_grid_is_flagged() -> None:
+    from pipeline.analysis.tuning import edge_notes
+    table = pd.DataFrame({"model_c": [100.0, 1.0], "model_precision": [0.8, 0.6]})
+    grid = {"model_c": (1.0, 10.0, 100.0), "model_precision": (0.6, 0.8, 0.9)}
+    assert edge_notes(table, grid) == [
+        "the best model_c (100.0) is at the edge of the grid (1.0 to 100.0): the optimum may "
+        "lie outside it"]

@@ -71,8 +71,8 @@ def test_unknown_key_in_user_file_names_the_file(tmp_path: Path) -> None:
 
 def test_lists_from_a_file_become_tuples(tmp_path: Path) -> None:
     user = tmp_path / "analysis.cfg"
-    user.write_text('[themes]\ncode_sources = ["human"]\n')
-    assert load_config(user).params("themes").code_sources == ("human",)
+    user.write_text('[themes]\ncategory_statuses = ["accepted"]\n')
+    assert load_config(user).params("themes").category_statuses == ("accepted",)
 
 
 def test_every_parameter_is_documented_with_its_range() -> None:

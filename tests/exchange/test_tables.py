@@ -318,7 +318,9 @@ def test_cli_export_parquet_with_site_filter(project: Path, tmp_path: Path) -> N
 
 def test_cli_export_wide_theme_matrix(project: Path) -> None:
     catalog = Catalog(project, {})
-    matrix = long_matrix().assign(n_participants=[1, 1, 2, 3], roles=[["Teacher"]] * 4)
+    matrix = long_matrix().assign(n_participants=[1, 1, 2, 3], roles=[["Teacher"]] * 4,
+                                  share_low=0.1, share_high=0.9, n_participants_once=0,
+                                  n_segments_machine_only=0, n_participants_machine_only=0)
     catalog.save("theme_matrix", matrix, {"stage": "test"})
     result = run(project, "theme_matrix", "--wide", "--theme", "code:b")
     assert result.exit_code == 0, result.output

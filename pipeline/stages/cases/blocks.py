@@ -10,6 +10,11 @@ BLOCK_COLUMNS = ["doc", "order", "kind", "level", "text", "citation_id", "locato
                  "segment_id", "start_char", "end_char", "note"]
 
 
+def plural(n: int, word: str) -> str:
+    """'1 segment', '3 segments'."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 class Doc:
     def __init__(self, name: str):
         self.name = name

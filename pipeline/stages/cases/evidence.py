@@ -6,8 +6,14 @@ from functools import cached_property
 
 import pandas as pd
 
-from pipeline.stages.cases.blocks import Doc
-from pipeline.stages.cases.quotes import CONTRAST, excerpt, pick_diverse, rank_candidates
+from pipeline.stages.cases.blocks import Doc, plural
+from pipeline.stages.cases.quotes import (
+    CONTRAST,
+    excerpt,
+    pick_diverse,
+    rank_candidates,
+    sentences,
+)
 
 
 @dataclass
@@ -18,15 +24,21 @@ class Evidence:
     themes: pd.DataFrame
     pairs: pd.DataFrame         # segment x theme with site, role, participant, human, score, terms
     matrix: pd.DataFrame
+    spans: pd.DataFrame         # human coding spans: citation_id, start/end_char, code, coder
 
     @classmethod
     def build(cls, transcripts, participants, segments, codings, themes, segment_themes,
-              theme_matrix) -> Evidence:
-        # Matched or shared terms point the excerpt at the right sentence.
-        matched = codings["source"].isin(["auto:pattern", "auto:similarity"])
+              theme_matrix, spans) -> Evidence:
+        """A pair rests on confirmed codings when a researcher stands behind it, and only
+        then on them: machine evidence never picks the quote of a confirmed finding."""
         code_ev = codings.assign(theme_id="code:" + codings["code_id"],
-                                 human=codings["source"].str.startswith("human:"),
-                                 evidence=codings["evidence"].where(matched, ""))
+                                 human=codings["status"] == "confirmed")
+        # Matched or shared terms point the excerpt at the right sentence (machine pairs).
+        matched = code_ev["source"].isin(["auto:pattern", "auto:similarity"])
+        code_ev["evidence"] = code_ev["evidence"].where(matched, "")
+        code_ev = code_ev.merge(segment_themes[["segment_id", "theme_id", "confirmed"]],
+                                on=["segment_id", "theme_id"])
+        code_ev = code_ev[code_ev["human"] | ~code_ev["confirmed"]]
         code_ev = code_ev.groupby(["segment_id", "theme_id"]).agg(
             human=("human", "any"), score=("score", "max"),
             terms=("evidence", lambda e: "; ".join(sorted({x for x in e if x})))).reset_index()
@@ -38,7 +50,12 @@ class Evidence:
         pairs["score"] = pairs["score"].fillna(0.0)
         pairs["terms"] = pairs["terms"].fillna("")
         return cls(transcripts, participants, segments.set_index("segment_id"), themes,
-                   pairs, theme_matrix)
+                   pairs, theme_matrix, spans[["citation_id", "start_char", "end_char",
+                                               "code_id", "coder"]])
+
+    def coder_spans(self, citation_id: str, code_id: str) -> pd.DataFrame:
+        s = self.spans
+        return s[(s["citation_id"] == citation_id) & (s["code_id"] == code_id)]
 
     @cached_property
     def _groups(self) -> dict:
@@ -56,19 +73,64 @@ def _terms(row: dict, theme_label: str) -> list[str]:
 
 
 _SOURCE_NAMES = {"auto:pattern": "keywords", "auto:similarity": "similarity to the code",
-                 "auto:model": "model trained on the human codings",
+                 "auto:model": "a model of the researchers' decisions",
                  "compare": "constant comparison"}
+DEMO = "demo-"   # coder ids of demonstration codings start with this
 
 
-def provenance_note(row: dict) -> str:
-    """Why the segment counts for the theme: who coded it, or which automatic method."""
+def _who(coders: list[str]) -> str:
+    demo = [c for c in coders if c.startswith(DEMO)]
+    label = ", ".join(coders)
+    return label + (" (demonstration codings)" if len(demo) > 1 else " (demonstration coding)"
+                    if demo else "")
+
+
+def provenance_note(row: dict, ev: Evidence | None = None, start: int = -1, end: int = -1
+                    ) -> str:
+    """Why the segment counts for the theme, honestly: "coded by X" only when the quote lies
+    inside X's span; "from a segment X coded" when X's span covers the segment but not the
+    quote; who accepted a suggestion; or which machine method, when no researcher did."""
     sources = [s.strip() for s in str(row.get("source", "")).split(";") if s.strip()]
     coders = sorted(s.removeprefix("human:") for s in sources if s.startswith("human:"))
-    if coders:
-        return "coded by " + ", ".join(coders)
+    reviewers = sorted(s.removeprefix("review:") for s in sources if s.startswith("review:"))
+    if coders or reviewers:
+        inside, around = _placed(coders, row, ev, start, end)
+        parts = [f"coded by {_who(inside)}"] if inside else []
+        parts += [f"from a segment {_who(around)} coded"] if around else []
+        parts += [f"a machine suggestion accepted by {_who(reviewers)}"] if reviewers else []
+        return "; ".join(parts)
     methods = [_SOURCE_NAMES.get(s, s) for s in sources]
     terms = f" ({row['terms']})" if row.get("terms") else ""
-    return "automatic: " + ", ".join(methods) + terms if methods else ""
+    machine = "not confirmed by a researcher" if row.get("theme_id", "").startswith("code:") \
+        else "a machine-made category"
+    return f"automatic: {', '.join(methods)}{terms}; {machine}" if methods else ""
+
+
+def _placed(coders: list[str], row: dict, ev: Evidence | None, start: int, end: int
+            ) -> tuple[list[str], list[str]]:
+    """Coders whose span of this code holds the quote, and those whose span does not."""
+    if ev is None or start < 0:
+        return coders, []
+    spans = ev.coder_spans(row["citation_id"], str(row["theme_id"]).removeprefix("code:"))
+    holds = spans[(spans["start_char"] <= start) & (spans["end_char"] >= end)]
+    inside = sorted(set(holds["coder"]) & set(coders))
+    return inside, [c for c in coders if c not in inside]
+
+
+def coded_anchor(row: dict, ev: Evidence, seg: pd.Series) -> str:
+    """The first sentence of the coder's span inside the segment: what a confirmed quote
+    should be cut around."""
+    if not row.get("human") or not str(row["theme_id"]).startswith("code:"):
+        return ""
+    spans = ev.coder_spans(row["citation_id"], str(row["theme_id"]).removeprefix("code:"))
+    a, b = int(seg["start_char"]), int(seg["end_char"])
+    spans = spans[(spans["start_char"] < b) & (spans["end_char"] > a)]
+    if spans.empty:
+        return ""
+    first = spans.sort_values("start_char").iloc[0]
+    inner = seg["text"][max(0, int(first["start_char"]) - a):int(first["end_char"]) - a]
+    found = sentences(inner)
+    return inner[found[0][0]:found[0][1]] if found else ""
 
 
 def discrepancy_note(quote: str, segment_id: str, ev: Evidence, tension_family: str) -> str:
@@ -87,16 +149,27 @@ def add_quote(doc: Doc, row: dict, ev: Evidence, theme: dict, kind: str,
     seg = ev.segments.loc[row["segment_id"]]
     # A discrepant quote must keep the words that make it discrepant.
     pushback = CONTRAST.search(seg["text"]) if kind == "discrepant" else None
-    a, b = excerpt(seg["text"], _terms(row, theme["label"]), max_words,
-                   anchor=pushback.group(0) if pushback else "")
+    anchor = pushback.group(0) if pushback else coded_anchor(row, ev, seg)
+    a, b = excerpt(seg["text"], _terms(row, theme["label"]), max_words, anchor=anchor)
     text = seg["text"][a:b]
+    start, end = int(seg["start_char"]) + a, int(seg["start_char"]) + b
     note = (discrepancy_note(text, row["segment_id"], ev, tension_family.lower())
-            if kind == "discrepant" else provenance_note(row))
+            if kind == "discrepant" else provenance_note(row, ev, start, end))
     doc.quote(text, citation_id=seg["citation_id"], locator=seg["locator"],
-              segment_id=row["segment_id"], start_char=int(seg["start_char"]) + a,
-              end_char=int(seg["start_char"]) + b, note=note, theme_id=theme["theme_id"],
-              kind=kind, participant_id=row["participant_id"], role=row["role"],
-              site=row["site"])
+              segment_id=row["segment_id"], start_char=start, end_char=end, note=note,
+              theme_id=theme["theme_id"], kind=kind, participant_id=row["participant_id"],
+              role=row["role"], site=row["site"])
+
+
+def _once(row: dict) -> str:
+    """Whether the theme runs through the interviews or is mentioned in passing."""
+    once, n = int(row.get("n_participants_once", 0)), int(row["n_participants"])
+    if not once:
+        return "each of them raised it more than once." if n > 1 else \
+            "raised more than once."
+    if once == n:
+        return "each raised it only once." if n > 1 else "raised only once."
+    return f"{once} of the {n} raised it only once."
 
 
 def synthesis(row: dict, ev: Evidence) -> str:
@@ -104,8 +177,14 @@ def synthesis(row: dict, ev: Evidence) -> str:
     site, theme_id = row["site"], row["theme_id"]
     total = int((ev.participants["site"] == site).sum())
     text = (f"Voiced by {row['n_participants']} of {total} participants "
-            f"({row['share_participants']:.0%}) in {row['n_segments']} segments; heard from "
-            f"{', '.join(row['roles'])}.")
+            f"({row['share_participants']:.0%}; 95% interval {row['share_low']:.0%} to "
+            f"{row['share_high']:.0%}) in {plural(int(row['n_segments']), 'segment')}; "
+            + _once(row)
+            + f" Heard from {', '.join(row['roles'])}.")
+    machine = int(row.get("n_participants_machine_only", 0))
+    if machine and str(theme_id).startswith("code:"):
+        text += (f" {machine} of these participants count on machine suggestions alone, "
+                 f"which no researcher has confirmed.")
     across = ev.matrix[ev.matrix["theme_id"] == theme_id]
     n_sites = ev.matrix["site"].nunique()
     mean = across.set_index("site")["share_participants"].reindex(

@@ -16,6 +16,7 @@ from pipeline.stages.cases.blocks import BLOCK_COLUMNS, QUOTE_COLUMNS, Doc
 from pipeline.stages.cases.cross_case import cross_case_doc, quote_balance
 from pipeline.stages.cases.evidence import Evidence, theme_section
 from pipeline.stages.cases.params import CaseParams
+from pipeline.stages.cases.review_doc import suggestions_doc
 
 
 def _profile(doc: Doc, site: dict, ev: Evidence) -> None:
@@ -27,6 +28,7 @@ def _profile(doc: Doc, site: dict, ev: Evidence) -> None:
     doc.paragraph("A case-summary skeleton generated from the coded evidence: counts, verbatim "
                   "quotes with their citations, and discrepant evidence. The interpretation is "
                   "the researcher's to write.")
+    doc.paragraph(evidence_basis(ev))
     doc.heading("Profile", 2)
     doc.bullet("; ".join(attrs) if attrs else "no attributes recorded")
     roles = people["role"].value_counts().sort_index()
@@ -35,6 +37,17 @@ def _profile(doc: Doc, site: dict, ev: Evidence) -> None:
                f"{tr['n_participant_words'].sum():,} words of participant speech")
     dates = pd.to_datetime(tr["interview_date"])
     doc.bullet(f"interviewed {dates.min():%d %B %Y} to {dates.max():%d %B %Y}")
+
+
+def evidence_basis(ev: Evidence) -> str:
+    """What the counts rest on: confirmed codings, unless suggestions were included."""
+    machine = ev.pairs[~ev.pairs["confirmed"] & ev.pairs["theme_id"].str.startswith("code:")]
+    if machine.empty:
+        return ("Codebook themes rest on confirmed codings only (human codings and accepted "
+                "suggestions); machine suggestions awaiting review are listed apart, in "
+                "suggestions.md. Emerging categories come from machine comparison.")
+    return ("Counts include machine suggestions that no researcher has confirmed; each "
+            "theme says how many participants count on them alone.")
 
 
 def site_doc(site: dict, ev: Evidence, params: CaseParams) -> Doc:
@@ -61,14 +74,17 @@ def site_doc(site: dict, ev: Evidence, params: CaseParams) -> Doc:
 
 def run(transcripts: pd.DataFrame, sites: pd.DataFrame, participants: pd.DataFrame,
         segments: pd.DataFrame, codings: pd.DataFrame, themes: pd.DataFrame,
-        segment_themes: pd.DataFrame, theme_matrix: pd.DataFrame, *, params: CaseParams
+        segment_themes: pd.DataFrame, theme_matrix: pd.DataFrame, human_codings: pd.DataFrame,
+        suggestions: pd.DataFrame, codes: pd.DataFrame, *, params: CaseParams
         ) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
     ev = Evidence.build(transcripts, participants, segments, codings, themes, segment_themes,
-                        theme_matrix)
+                        theme_matrix, human_codings)
     docs = [site_doc(s, ev, params) for s in sites.to_dict("records")
             if s["site"] in set(transcripts["site"])]
     quotes = pd.DataFrame([q for d in docs for q in d.quotes], columns=QUOTE_COLUMNS)
     balance = quote_balance(quotes, participants, params.over_representation)
     docs.append(cross_case_doc(sites, ev, balance, params))
+    docs.append(suggestions_doc(suggestions, codes, segments, sites["site"].tolist(),
+                                params.quote_max_words))
     blocks = pd.DataFrame([b for d in docs for b in d.blocks], columns=BLOCK_COLUMNS)
     return {"case_blocks": blocks, "case_quotes": quotes, "quote_balance": balance}, []

@@ -6,6 +6,7 @@ __getattr__, __dir__, __all__ = _lazy.attach(__name__, submod_attrs={
     "stage": ["run", "auto_codings", "pattern_rows", "load_inputs"],
     "reliability": ["POOLED", "agreement", "indicator"],
     "keywords": ["match_segments"],
-    "model": ["cross_validated", "trainable"],
+    "model": ["ModelSettings", "fit_codes", "trainable"],
     "similarity": ["SimilarityCoder"],
+    "evidence": ["suggestion_id", "labels"],
 })

@@ -11,6 +11,7 @@ import csv
 import io
 import re
 
+import numpy as np
 import pandas as pd
 
 from pipeline.core.errors import Problem, error
@@ -103,19 +104,15 @@ def spans_to_segments(spans: pd.DataFrame, segments: pd.DataFrame,
     """Segments a human span codes: those it overlaps by at least `min_overlap` of the
     shorter of the two (so a short quote codes its segment, and a long passage codes every
     segment it mostly covers). One row per (segment, code, coder)."""
-    out = []
-    by_doc = {cid: g for cid, g in segments.groupby("citation_id", sort=False)}
-    for span in spans.itertuples(index=False):
-        segs = by_doc.get(span.citation_id)
-        if segs is None:
-            continue
-        overlap = (segs["end_char"].clip(upper=span.end_char)
-                   - segs["start_char"].clip(lower=span.start_char)).clip(lower=0)
-        shorter = (segs["end_char"] - segs["start_char"]).clip(upper=span.end_char -
-                                                               span.start_char)
-        hit = segs[(overlap > 0) & (overlap >= min_overlap * shorter)]
-        out += [{"segment_id": s, "code_id": span.code_id, "coder": span.coder}
-                for s in hit["segment_id"]]
-    return (pd.DataFrame(out, columns=["segment_id", "code_id", "coder"])
-            .drop_duplicates().sort_values(["segment_id", "code_id", "coder"])
-            .reset_index(drop=True))
+    cols = ["segment_id", "code_id", "coder"]
+    if spans.empty or segments.empty:
+        return pd.DataFrame(columns=cols)
+    pairs = spans[["citation_id", "start_char", "end_char", "code_id", "coder"]].merge(
+        segments[["citation_id", "segment_id", "start_char", "end_char"]],
+        on="citation_id", suffixes=("", "_seg"))
+    overlap = (np.minimum(pairs["end_char"], pairs["end_char_seg"])
+               - np.maximum(pairs["start_char"], pairs["start_char_seg"])).clip(lower=0)
+    shorter = np.minimum(pairs["end_char"] - pairs["start_char"],
+                         pairs["end_char_seg"] - pairs["start_char_seg"])
+    hit = pairs[(overlap > 0) & (overlap >= min_overlap * shorter)]
+    return (hit[cols].drop_duplicates().sort_values(cols).reset_index(drop=True))

@@ -11,6 +11,9 @@ from pipeline.core.config import params
 @params
 class CodeParams:
     """[code]: apply the codebook (keywords, similarity, human codings, model)."""
+    suggest: Annotated[bool, Field(description=(
+        "Make machine suggestions at all (keywords, similarity, model). Off: the analysis "
+        "rests on human codings alone, with nothing to review."))] = True
     pattern_min_terms: Annotated[int, Field(ge=1, le=100, description=(
         "auto:pattern: a code needs this many distinct keyword or pattern matches in a "
         "segment (each exclusion keyword that also matches cancels one)."))] = 1
@@ -28,13 +31,19 @@ class CodeParams:
         "of the two."))] = 0.5
     model_min_examples: Annotated[int, Field(ge=1, description=(
         "auto:model is trained for codes with at least this many positive and negative "
-        "human-coded segments."))] = 8
-    model_threshold: Annotated[float, Field(ge=0.0, le=1.0, description=(
-        "auto:model proposes a code at or above this probability."))] = 0.2
+        "examples among the segments researchers read."))] = 8
+    model_precision: Annotated[float, Field(gt=0.0, le=1.0, description=(
+        "auto:model: per code, the lowest probability threshold whose precision, "
+        "cross-validated by interview, reaches this; a code that cannot reach it proposes "
+        "nothing."))] = 0.8
     model_c: Annotated[float, Field(gt=0.0, description=(
         "Inverse regularisation strength of the logistic regression."))] = 10.0
     model_folds: Annotated[int, Field(ge=2, le=100, description=(
         "Cross-validation folds (by interview) for the model's measured agreement."))] = 5
-    seed: Annotated[int, Field(ge=0, description="Random seed of the model.")] = 0
+    seed: Annotated[int, Field(ge=0, description=(
+        "Random seed of the model and of the bootstrap intervals."))] = 0
+    min_words: Annotated[int, Field(ge=1, le=1000, description=(
+        "Segments with fewer words (backchannels such as \"Yeah.\" or \"Bye.\") get no "
+        "suggestions."))] = 5
     lang: Annotated[str, Field(min_length=2, description=(
         "Language of the spaCy pipeline that matches keywords."))] = "en"

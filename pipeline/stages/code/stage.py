@@ -17,14 +17,21 @@ from pipeline.codebook.model import Codebook, build_codebook
 from pipeline.core.errors import InputError, Problem, warning
 from pipeline.core.inputs import CodebookInputs
 from pipeline.nlp.pipelines import fast_nlp
+from pipeline.stages.code.evidence import (
+    accepted_rows,
+    labels,
+    read_coverage,
+    read_reviews,
+    read_segments,
+)
 from pipeline.stages.code.human import read_csv_codings, spans_to_segments
 from pipeline.stages.code.keywords import match_segments
-from pipeline.stages.code.model import cross_validated, propose, trainable
+from pipeline.stages.code.measure import coder_pairs, evaluate
+from pipeline.stages.code.model import MODEL_COLUMNS, ModelSettings, fit_codes, propose
 from pipeline.stages.code.params import CodeParams
 from pipeline.stages.code.qdpx import read_qdpx_codings
-from pipeline.stages.code.reliability import COLUMNS as AGREEMENT_COLUMNS
-from pipeline.stages.code.reliability import agreement, indicator
 from pipeline.stages.code.similarity import SimilarityCoder
+from pipeline.stages.code.suggest import suggestions
 
 CODING_COLUMNS = ["segment_id", "code_id", "source", "coder", "score", "evidence"]
 
@@ -69,79 +76,72 @@ def human_rows(human: pd.DataFrame) -> pd.DataFrame:
     return out[CODING_COLUMNS]
 
 
+def settings(params: CodeParams) -> ModelSettings:
+    return ModelSettings(params.model_c, params.seed, params.model_folds,
+                         params.model_min_examples, params.model_precision)
+
+
 def model_rows(segments: pd.DataFrame, X, labels: pd.DataFrame, params: CodeParams
-               ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Proposals for uncoded segments, and cross-validated predictions for the coded ones."""
-    codes = trainable(labels, params.model_min_examples)
-    pos = {s: i for i, s in enumerate(segments["segment_id"])}
-    rows_l = [pos[s] for s in labels.index]
+               ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(proposals for the segments nobody read, per-code model table, out-of-fold predictions
+    on the labelled segments, probabilities of every proposing code on the unread ones)."""
+    s = settings(params)
+    pos = {seg: i for i, seg in enumerate(segments["segment_id"])}
+    rows_l = np.array([pos[seg] for seg in labels.index], dtype=int)
     groups = segments["citation_id"].to_numpy()[rows_l]
-    cv = cross_validated(X[rows_l], labels, groups, codes, params.model_folds, params.model_c,
-                         params.seed, params.model_threshold)
-    new = np.setdiff1d(np.arange(len(segments)), rows_l)
-    probs = propose(X[rows_l], labels, X[new], codes, params.model_c, params.seed)
-    i, j = np.nonzero(probs >= params.model_threshold)
-    seg_ids = segments["segment_id"].to_numpy()
-    proposed = pd.DataFrame({"segment_id": seg_ids[new[i]], "code_id": [codes[k] for k in j],
+    models, oof, fitted = fit_codes(X[rows_l], labels, groups, s)
+    eligible = segments["n_words"].to_numpy() >= params.min_words
+    new = np.setdiff1d(np.flatnonzero(eligible), rows_l)
+    probs = propose(fitted, X[new])
+    seg_ids = segments["segment_id"].to_numpy()[new]
+    long = (probs.assign(segment_id=seg_ids).melt("segment_id", var_name="code_id",
+                                                  value_name="prob")
+            if len(probs.columns) else _no_probs())
+    long["prob"] = long["prob"].astype(float)
+    threshold = models.set_index("code_id")["threshold"]
+    hits = long[long["prob"] >= long["code_id"].map(threshold)]
+    proposed = pd.DataFrame({"segment_id": hits["segment_id"], "code_id": hits["code_id"],
                              "source": "auto:model", "coder": "auto",
-                             "score": probs[i, j].round(4),
-                             "evidence": "trained on human codings"})
-    return proposed[CODING_COLUMNS], cv
+                             "score": hits["prob"].round(4),
+                             "evidence": "learned from researchers' decisions"})
+    return proposed[CODING_COLUMNS], models, oof, long
 
 
-def evaluate(human: pd.DataFrame, auto: pd.DataFrame, cv: pd.DataFrame | None,
-             book: Codebook) -> pd.DataFrame:
-    """Agreement with the human codings (a segment's reference codes = any coder's), for each
-    automatic source, their union, the cross-validated model, and coder pairs."""
-    if human.empty:  # nothing to compare with: an empty table with every column
-        return pd.DataFrame(columns=["comparison", *AGREEMENT_COLUMNS]).astype(
-            {c: "int64" for c in AGREEMENT_COLUMNS if c.startswith("n_")}
-            | {c: "float64" for c in ("precision", "recall", "f1", "kappa")})
-    seg_ids = sorted(human["segment_id"].unique())
-    codes = [c.id for c in book.codable]
-    reference = indicator(human, seg_ids, codes)
-    frames = []
-    comparisons = {"auto:pattern": auto[auto["source"] == "auto:pattern"],
+def measurement(human: pd.DataFrame, read: pd.DataFrame, auto: pd.DataFrame,
+                oof: pd.DataFrame | None, book: Codebook, params: CodeParams) -> pd.DataFrame:
+    """Automatic coding against the human codings on every segment a researcher read (a
+    false positive counts), by source, their union and the cross-validated model; and coders
+    against each other."""
+    read_ids = sorted(set(read["segment_id"]))
+    reference = human[human["code_id"] != ""]
+    predictions = {"auto:pattern": auto[auto["source"] == "auto:pattern"],
                    "auto:similarity": auto[auto["source"] == "auto:similarity"],
                    "auto:pattern+similarity": auto}
-    for name, rows in comparisons.items():
-        frames.append(agreement(reference, indicator(rows, seg_ids, codes))
-                      .assign(comparison=name))
-    if cv is not None and len(cv.columns):
-        frames.append(agreement(reference[cv.columns], cv).assign(
-            comparison="auto:model (cross-validated)"))
-    frames += _coder_pairs(human, codes)
-    out = pd.concat(frames, ignore_index=True)
-    return out[["comparison"] + [c for c in out.columns if c != "comparison"]]
-
-
-def _coder_pairs(human: pd.DataFrame, codes: list[str]) -> list[pd.DataFrame]:
-    coders = sorted(human["coder"].unique())
-    frames = []
-    for a_i, a in enumerate(coders):
-        for b in coders[a_i + 1:]:
-            both = sorted(set(human.loc[human["coder"] == a, "segment_id"])
-                          & set(human.loc[human["coder"] == b, "segment_id"]))
-            if both:
-                ref = indicator(human[human["coder"] == a], both, codes)
-                frames.append(agreement(ref, indicator(human[human["coder"] == b], both, codes))
-                              .assign(comparison=f"human:{a} vs human:{b}"))
-    return frames
+    if oof is not None:
+        known = oof.stack().dropna()
+        hits = known[known.astype(bool)].reset_index()
+        hits.columns = ["segment_id", "code_id", "hit"]
+        predictions["auto:model (cross-validated)"] = hits
+    out = evaluate(reference, read_ids, predictions, book, params.seed)
+    return pd.concat([out, coder_pairs(human, book, params.seed)], ignore_index=True)
 
 
 def codes_table(book: Codebook) -> pd.DataFrame:
     """The codebook as a table, so later stages read codes without re-parsing YAML."""
     rows = [{"code_id": c.id, "label": c.label, "parent_id": c.parent or "",
              "family": book[c.parent].label if c.parent in book else "",
-             "definition": c.definition, "codable": c.codable, "source_path": c.path,
-             "line": c.line} for c in book.codes]
+             "definition": c.definition, "codable": c.codable,
+             "n_keywords": len(c.keywords) + len(c.patterns), "n_examples": len(c.examples),
+             "source_path": c.path, "line": c.line} for c in book.codes]
     return pd.DataFrame(rows, columns=["code_id", "label", "parent_id", "family", "definition",
-                                       "codable", "source_path", "line"])
+                                       "codable", "n_keywords", "n_examples", "source_path",
+                                       "line"])
 
 
 def auto_codings(segments: pd.DataFrame, book: Codebook, sim: SimilarityCoder,
                  params: CodeParams) -> pd.DataFrame:
-    """Keyword/pattern and similarity codings of every segment (auto:pattern, auto:similarity)."""
+    """Keyword/pattern and similarity codings of every segment long enough to carry meaning
+    (auto:pattern, auto:similarity)."""
     nlp = fast_nlp(params.lang)
     auto = [pattern_rows(match_segments(segments, book, nlp), params.pattern_min_terms)]
     if sim.usable:
@@ -149,30 +149,72 @@ def auto_codings(segments: pd.DataFrame, book: Codebook, sim: SimilarityCoder,
         found = sim.codings(segments["segment_id"].to_numpy(), scores,
                             params.similarity_threshold, params.similarity_max_codes)
         auto.append(found.assign(source="auto:similarity", coder="auto")[CODING_COLUMNS])
-    return pd.concat(auto, ignore_index=True)
+    rows = pd.concat(auto, ignore_index=True)
+    short = set(segments.loc[segments["n_words"] < params.min_words, "segment_id"])
+    return rows[~rows["segment_id"].isin(short)].reset_index(drop=True)
 
 
 def run(transcripts: pd.DataFrame, segments: pd.DataFrame, codebooks: CodebookInputs, *,
         params: CodeParams) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
     book, spans, problems = load_inputs(transcripts, codebooks)
+    coverage, found = read_coverage(codebooks.coverage, set(transcripts["citation_id"]))
+    reviews, found_r = read_reviews(codebooks.review_files, segments, set(book.ids))
+    problems += found + found_r
+    if any(p.is_error for p in problems):
+        raise InputError(problems)
     human = spans_to_segments(spans, segments, params.span_min_overlap)
+    read = read_segments(human, coverage, segments)
+    confirmed = pd.concat([human_rows(human), accepted_rows(reviews)], ignore_index=True)
     sim = SimilarityCoder(book, fast_nlp(params.lang), params.min_df).fit(
         segments["lemmas"].tolist())
-    auto_df = auto_codings(segments, book, sim, params)
-    cv = None
-    if not human.empty and sim.matrix_ is not None:
-        labels = indicator(human, sorted(human["segment_id"].unique()),
-                           [c.id for c in book.codable]).astype(int)
-        proposed, cv = model_rows(segments, sim.matrix_, labels, params)
-        auto_df = pd.concat([auto_df, proposed], ignore_index=True)
-    codings = (pd.concat([human_rows(human), auto_df], ignore_index=True)
-               .sort_values(["segment_id", "code_id", "source", "coder"])
-               .reset_index(drop=True))
-    info = segments.set_index("segment_id")[["citation_id", "site", "role"]]
-    codings = codings.join(info, on="segment_id")
+    auto = auto_codings(segments, book, sim, params) if params.suggest else \
+        pd.DataFrame(columns=CODING_COLUMNS)
+    codes = [c.id for c in book.codable]
+    models, oof, probs = pd.DataFrame(columns=MODEL_COLUMNS), None, _no_probs()
+    if params.suggest and len(read) and sim.matrix_ is not None and codes:
+        train = labels(read, confirmed, reviews, codes)
+        proposed, models, oof, probs = model_rows(segments, sim.matrix_, train, params)
+        auto = pd.concat([auto, proposed], ignore_index=True)
+    measured = measurement(human, read, auto[auto["source"] != "auto:model"], oof, book,
+                           params)
+    codings = _codings(confirmed, auto, segments)
     return {"codes": codes_table(book), "codings": codings,
             "human_codings": spans.drop(columns=["file", "line"]).assign(
                 source_file=spans["file"], source_line=spans["line"]),
-            "human_segments": human,
-            "coding_agreement": evaluate(human, auto_df[auto_df["source"] != "auto:model"], cv,
-                                         book)}, [p for p in problems if not p.is_error]
+            "human_segments": human, "read_segments": read, "coding_agreement": measured,
+            "model_codes": models,
+            "suggestions": suggestions(auto, confirmed, reviews, segments,
+                                       _reliability(measured), probs,
+                                       models.set_index("code_id")["threshold"].to_dict())
+            }, [p for p in problems if not p.is_error] + _keyword_note(book)
+
+
+def _no_probs() -> pd.DataFrame:
+    return pd.DataFrame(columns=["segment_id", "code_id", "prob"])
+
+
+def _codings(confirmed: pd.DataFrame, auto: pd.DataFrame, segments: pd.DataFrame
+             ) -> pd.DataFrame:
+    """Every coding with its status: confirmed (researchers) or suggested (machine)."""
+    rows = pd.concat([confirmed.assign(status="confirmed"), auto.assign(status="suggested")],
+                     ignore_index=True)
+    rows = rows.sort_values(["segment_id", "code_id", "source", "coder"]).reset_index(drop=True)
+    info = segments.set_index("segment_id")[["citation_id", "site", "role"]]
+    return rows.join(info, on="segment_id")
+
+
+def _reliability(measured: pd.DataFrame) -> dict[str, float]:
+    """Per code: kappa of its keyword+similarity suggestions on the segments researchers
+    read (what a reviewer should weigh a suggestion by)."""
+    rows = measured[(measured["comparison"] == "auto:pattern+similarity")
+                    & (measured["level"] == "code")]
+    return dict(zip(rows["code_id"], rows["kappa"]))
+
+
+def _keyword_note(book: Codebook) -> list[Problem]:
+    bare = [c.id for c in book.codable if not c.keywords and not c.patterns]
+    if not bare or not book.codable:
+        return []
+    return [warning(book.files[0] if book.files else "codebooks", 0,
+                    f"{len(bare)} of {len(book.codable)} codes have no keywords or patterns, "
+                    f"so keywords cannot suggest them (e.g. {', '.join(bare[:3])})")]

@@ -121,6 +121,8 @@ def run(transcripts: pd.DataFrame, segments: pd.DataFrame, segment_vectors: pd.D
     problems += found
     members["similarity"] = _similarity(X, members["category_id"])
     members["cross_similarity"] = _similarity(X, members["cross_category_id"])
+    # The codes a category overlaps are the ones researchers confirmed, not suggestions.
+    codings = codings[codings["status"] == "confirmed"]
     categories = pd.concat([
         _category_rows(members, "cross_category_id", "cross-site", codings, over, params),
         _category_rows(members, "category_id", "site", codings, over, params),

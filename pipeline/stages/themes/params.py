@@ -11,9 +11,10 @@ from pipeline.core.config import params
 @params
 class ThemeParams:
     """[themes]: themes from codes and categories; salience per site and role."""
-    code_sources: Annotated[tuple[str, ...], Field(description=(
-        'Codings that count as voicing a code ("human" = any human coder).'))] = (
-        "human", "auto:pattern", "auto:similarity", "auto:model")
+    include_suggestions: Annotated[bool, Field(description=(
+        "Count machine suggestions that nobody confirmed as evidence too. Off by default: "
+        "findings rest on confirmed codings; when on, every count says how much of it is "
+        "machine-made."))] = False
     category_statuses: Annotated[tuple[str, ...], Field(description=(
         "Emerging cross-site categories with these statuses become themes."))] = (
         "accepted", "promoted")

@@ -1,12 +1,16 @@
 """themes: integrate codebook codes and accepted emerging categories into themes, and count
 who voiced them where.
 
-Salience is the share of a site's participants who voiced a theme (not the number of
-segments, which long talkers inflate); segment counts stand beside it.
+Evidence is what researchers confirmed (human codings, accepted suggestions); machine
+suggestions count only when `include_suggestions` is set, and then the machine-only share of
+every count is given beside it. Salience is the share of a site's participants who voiced a
+theme (not the number of segments, which long talkers inflate), with a 95% Wilson interval,
+segment counts, and how many voiced it only once.
 """
 from __future__ import annotations
 
 import pandas as pd
+from scipy.stats import binomtest
 
 from pipeline.core.errors import Problem
 from pipeline.stages.themes.params import ThemeParams
@@ -40,35 +44,67 @@ def category_themes(categories: pd.DataFrame, statuses: tuple[str, ...]) -> pd.D
     return pd.DataFrame(rows, columns=THEME_COLUMNS)
 
 
+PAIR_COLUMNS = ["segment_id", "theme_id", "source", "confirmed"]
+
+
 def segment_themes(codings: pd.DataFrame, segment_categories: pd.DataFrame,
-                   themes: pd.DataFrame, sources: tuple[str, ...]) -> pd.DataFrame:
-    """(segment, theme) pairs: codes from the chosen sources, categories by membership."""
-    source_ok = codings["source"].apply(
-        lambda s: s in sources or ("human" in sources and s.startswith("human:")))
-    coded = codings[source_ok].assign(theme_id="code:" + codings["code_id"])
-    coded = (coded.groupby(["segment_id", "theme_id"])["source"]
-             .agg(lambda s: "; ".join(sorted(set(s)))).reset_index()
-             if len(coded) else pd.DataFrame(columns=["segment_id", "theme_id", "source"]))
+                   themes: pd.DataFrame, include_suggestions: bool = False) -> pd.DataFrame:
+    """(segment, theme) pairs: confirmed codings (and suggestions, when included), and
+    categories by membership; `confirmed` says whether a researcher stands behind it."""
+    chosen = codings if include_suggestions else codings[codings["status"] == "confirmed"]
+    coded = chosen.assign(theme_id="code:" + chosen["code_id"],
+                          confirmed=chosen["status"] == "confirmed")
+    coded = (coded.groupby(["segment_id", "theme_id"])
+             .agg(source=("source", lambda s: "; ".join(sorted(set(s)))),
+                  confirmed=("confirmed", "any")).reset_index()
+             if len(coded) else pd.DataFrame(columns=PAIR_COLUMNS))
     cats = segment_categories.assign(theme_id="category:" + segment_categories[
-        "cross_category_id"], source="compare")[["segment_id", "theme_id", "source"]]
+        "cross_category_id"], source="compare", confirmed=False)[PAIR_COLUMNS]
     pairs = pd.concat([coded, cats], ignore_index=True)
     pairs = pairs[pairs["theme_id"].isin(set(themes["theme_id"]))]
+    pairs["confirmed"] = pairs["confirmed"].astype(bool)
     return pairs.sort_values(["segment_id", "theme_id"]).reset_index(drop=True)
 
 
+MATRIX_COUNTS = ["n_segments", "n_participants", "share_participants", "share_low",
+                 "share_high", "n_participants_once", "n_segments_machine_only",
+                 "n_participants_machine_only", "roles"]
+
+
 def _matrix(pairs: pd.DataFrame, by: str, totals: pd.Series) -> pd.DataFrame:
-    """Counts per (by, theme): segments, participants, share of participants, roles."""
-    columns = [by, "theme_id", "n_segments", "n_participants", "share_participants", "roles"]
+    """Counts per (by, theme): segments, participants and their share (with a 95% Wilson
+    interval), participants who voiced it once only, the machine-only part, roles."""
+    columns = [by, "theme_id", *MATRIX_COUNTS]
     if pairs.empty:
         return pd.DataFrame({c: pd.Series(dtype="int64" if c.startswith("n_") else
                                           "float64" if c.startswith("share") else object)
                              for c in columns})
-    grouped = pairs.groupby([by, "theme_id"])
-    out = grouped.agg(n_segments=("segment_id", "nunique"),
-                      n_participants=("participant_id", "nunique"),
-                      roles=("role", lambda r: sorted(set(r)))).reset_index()
-    out["share_participants"] = (out["n_participants"] / out[by].map(totals)).round(4)
+    per_person = (pairs.groupby([by, "theme_id", "participant_id"])
+                  .agg(n=("segment_id", "nunique"), confirmed=("confirmed", "any"))
+                  .reset_index())
+    people = per_person.groupby([by, "theme_id"]).agg(
+        n_participants=("participant_id", "nunique"),
+        n_participants_once=("n", lambda n: int((n == 1).sum())),
+        n_participants_machine_only=("confirmed", lambda c: int((~c).sum())))
+    segs = pairs.groupby([by, "theme_id"]).agg(
+        n_segments=("segment_id", "nunique"),
+        n_segments_machine_only=("confirmed", lambda c: int((~c).sum())),
+        roles=("role", lambda r: sorted(set(r))))
+    out = segs.join(people).reset_index()
+    totals_of = out[by].map(totals)
+    out["share_participants"] = (out["n_participants"] / totals_of).round(4)
+    bounds = [wilson(k, n) for k, n in zip(out["n_participants"], totals_of)]
+    out["share_low"] = [round(lo, 4) for lo, _ in bounds]
+    out["share_high"] = [round(hi, 4) for _, hi in bounds]
     return out[columns]
+
+
+def wilson(k: int, n: int) -> tuple[float, float]:
+    """95% Wilson score interval of k of n (scipy's binomtest)."""
+    if n <= 0:
+        return float("nan"), float("nan")
+    ci = binomtest(int(k), int(n)).proportion_ci(confidence_level=0.95, method="wilson")
+    return float(ci.low), float(ci.high)
 
 
 def cooccurrence(pairs: pd.DataFrame) -> pd.DataFrame:
@@ -98,7 +134,8 @@ def run(segments: pd.DataFrame, participants: pd.DataFrame, codes: pd.DataFrame,
     themes = pd.concat([code_themes(codes), category_themes(categories,
                                                            params.category_statuses)],
                        ignore_index=True)
-    pairs = segment_themes(codings, segment_categories, themes, params.code_sources)
+    pairs = segment_themes(codings, segment_categories, themes,
+                           params.include_suggestions)
     pairs = pairs.merge(segments[["segment_id", "site", "role", "participant_id"]],
                         on="segment_id")
     site_totals = participants.groupby("site")["participant_id"].nunique()
@@ -108,7 +145,7 @@ def run(segments: pd.DataFrame, participants: pd.DataFrame, codes: pd.DataFrame,
     themes["n_sites"] = themes["theme_id"].map(pairs.groupby("theme_id")["site"].nunique()
                                                ).fillna(0).astype(int)
     return {"themes": themes,
-            "segment_themes": pairs[["segment_id", "theme_id", "source"]],
+            "segment_themes": pairs[PAIR_COLUMNS],
             "theme_matrix": _matrix(pairs, "site", site_totals),
             "role_matrix": _matrix(pairs, "role", role_totals),
             "cooccurrence": cooccurrence(pairs)}, []

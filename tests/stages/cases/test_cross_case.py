@@ -111,7 +111,8 @@ TRANSCRIPTS = pd.DataFrame({"citation_id": [f"t{i}" for i in range(5)]})
 
 
 def _ev(matrix: pd.DataFrame = MATRIX, themes: pd.DataFrame = THEMES) -> Evidence:
-    return Evidence(TRANSCRIPTS, PARTICIPANTS, pd.DataFrame(), themes, pd.DataFrame(), matrix)
+    return Evidence(TRANSCRIPTS, PARTICIPANTS, pd.DataFrame(), themes, pd.DataFrame(), matrix,
+                    pd.DataFrame())
 
 
 def _blocks(doc) -> list[tuple]:

@@ -45,6 +45,9 @@ CODINGS = pd.DataFrame([
     ("Q1", "voice", "auto:pattern", 0.5, "student"),
     ("Q1", "voice", "auto:similarity", 0.3, "chair; council"),
 ], columns=["segment_id", "code_id", "source", "score", "evidence"])
+# Counted as the themes stage does with suggestions included: a human coding is confirmed.
+CODINGS["status"] = CODINGS["source"].map(
+    lambda s: "confirmed" if s.startswith("human:") else "suggested")
 THEMES = pd.DataFrame([
     ("code:voice", "Student voice and agency", "code", "Cross-cutting themes"),
     ("code:funding", "Sustainability after funding ends", "code", "LfM tensions"),
@@ -52,13 +55,17 @@ THEMES = pd.DataFrame([
     ("category:X-1", "When the money ends", "category", "emerging categories"),
 ], columns=["theme_id", "label", "kind", "family"])
 CATEGORY_MEMBERS = ["T2", "P2", "D2"]
+# With the Wilson intervals of k of n participants, those who voiced it once, and the
+# participants counted on machine evidence alone (everyone but Paul, whose P1 marsh coded).
 MATRIX = pd.DataFrame([
-    ("O1", "category:X-1", 3, 3, 1.0, ["Director", "Principal", "Teacher"]),
-    ("O1", "code:design", 1, 1, 0.3333, ["Teacher"]),
-    ("O1", "code:funding", 3, 2, 0.6667, ["Director", "Principal"]),
-    ("O1", "code:voice", 6, 3, 1.0, ["Director", "Principal", "Teacher"]),
-    ("O2", "code:voice", 1, 1, 1.0, ["Teacher"]),
+    ("O1", "category:X-1", 3, 3, 1.0, 0.4385, 1.0, 3, 3,
+     ["Director", "Principal", "Teacher"]),
+    ("O1", "code:design", 1, 1, 0.3333, 0.0615, 0.7923, 1, 1, ["Teacher"]),
+    ("O1", "code:funding", 3, 2, 0.6667, 0.2077, 0.9385, 1, 2, ["Director", "Principal"]),
+    ("O1", "code:voice", 6, 3, 1.0, 0.4385, 1.0, 0, 2, ["Director", "Principal", "Teacher"]),
+    ("O2", "code:voice", 1, 1, 1.0, 0.2065, 1.0, 1, 1, ["Teacher"]),
 ], columns=["site", "theme_id", "n_segments", "n_participants", "share_participants",
+            "share_low", "share_high", "n_participants_once", "n_participants_machine_only",
             "roles"])
 
 
@@ -84,11 +91,13 @@ def _tables(segments: list[tuple] = SEGMENTS
 
 
 def _segment_themes(codings: pd.DataFrame, members: list[str]) -> pd.DataFrame:
-    coded = codings.assign(theme_id="code:" + codings["code_id"])
-    coded = coded.groupby(["segment_id", "theme_id"])["source"].agg(
-        lambda s: "; ".join(sorted(s))).reset_index()
+    coded = codings.assign(theme_id="code:" + codings["code_id"],
+                           confirmed=codings["status"] == "confirmed")
+    coded = coded.groupby(["segment_id", "theme_id"]).agg(
+        source=("source", lambda s: "; ".join(sorted(s))),
+        confirmed=("confirmed", "any")).reset_index()
     cats = pd.DataFrame({"segment_id": members, "theme_id": "category:X-1",
-                         "source": "compare"})
+                         "source": "compare", "confirmed": False})
     return pd.concat([coded, cats], ignore_index=True).sort_values(
         ["segment_id", "theme_id"]).reset_index(drop=True)
 
@@ -96,8 +105,11 @@ def _segment_themes(codings: pd.DataFrame, members: list[str]) -> pd.DataFrame:
 def _evidence(segments: list[tuple] = SEGMENTS, codings: pd.DataFrame = CODINGS,
               members: list[str] = CATEGORY_MEMBERS) -> Evidence:
     transcripts, participants, segment_rows = _tables(segments)
+    p1 = segment_rows[segment_rows["segment_id"] == "P1"]
+    spans = pd.DataFrame({"citation_id": p1["citation_id"], "start_char": p1["start_char"],
+                          "end_char": p1["end_char"], "code_id": "voice", "coder": "marsh"})
     return Evidence.build(transcripts, participants, segment_rows, codings, THEMES,
-                          _segment_themes(codings, members), MATRIX)
+                          _segment_themes(codings, members), MATRIX, spans)
 
 
 @pytest.fixture
@@ -141,6 +153,8 @@ def test_build_pairs_carry_site_person_human_score_and_terms(ev: Evidence) -> No
     assert got[("Q1", "code:voice")][4:] == (False, 0.5, "chair; council; student")
     assert got[("D2", "category:X-1")] == ("O1", "Director", D, "O1_Director#1_5.4", False,
                                            0.0, "")
+    assert ev.pairs.set_index(["segment_id", "theme_id"]).loc[("P1", "code:voice"),
+                                                              "confirmed"]
     assert len(ev.pairs) == 14
     assert ev.pairs["human"].dtype == bool
 
@@ -162,24 +176,32 @@ def test_candidates_are_one_theme_at_one_site(ev: Evidence) -> None:
 
 @pytest.mark.parametrize("site, theme_id, expected", [
     ("O1", "code:voice",
-     "Voiced by 3 of 3 participants (100%) in 6 segments; heard from Director, Principal, "
-     "Teacher. 2 of 2 sites voiced it; here it is no more widespread than the average site "
-     "(100%). Often raised together with “Sustainability after funding ends”."),
+     "Voiced by 3 of 3 participants (100%; 95% interval 44% to 100%) in 6 segments; each of "
+     "them raised it more than once. Heard from Director, Principal, Teacher. 2 of these "
+     "participants count on machine suggestions alone, which no researcher has confirmed. "
+     "2 of 2 sites voiced it; here it is no more widespread than the average site (100%). "
+     "Often raised together with “Sustainability after funding ends”."),
     ("O1", "code:funding",
-     "Voiced by 2 of 3 participants (67%) in 3 segments; heard from Director, Principal. "
-     "1 of 2 sites voiced it; here it is more widespread than the average site (33%). "
-     "Often raised together with “Student voice and agency”."),
+     "Voiced by 2 of 3 participants (67%; 95% interval 21% to 94%) in 3 segments; 1 of the 2 "
+     "raised it only once. Heard from Director, Principal. 2 of these participants count on "
+     "machine suggestions alone, which no researcher has confirmed. 1 of 2 sites voiced it; "
+     "here it is more widespread than the average site (33%). Often raised together with "
+     "“Student voice and agency”."),
     ("O1", "code:design",
-     "Voiced by 1 of 3 participants (33%) in 1 segments; heard from Teacher. 1 of 2 sites "
-     "voiced it; here it is more widespread than the average site (17%). Often raised "
-     "together with “Student voice and agency”."),
+     "Voiced by 1 of 3 participants (33%; 95% interval 6% to 79%) in 1 segment; raised only "
+     "once. Heard from Teacher. 1 of these participants count on machine suggestions alone, "
+     "which no researcher has confirmed. 1 of 2 sites voiced it; here it is more widespread "
+     "than the average site (17%). Often raised together with “Student voice and agency”."),
     ("O2", "code:voice",
-     "Voiced by 1 of 1 participants (100%) in 1 segments; heard from Teacher. 2 of 2 sites "
-     "voiced it; here it is no more widespread than the average site (100%)."),
+     "Voiced by 1 of 1 participants (100%; 95% interval 21% to 100%) in 1 segment; raised "
+     "only once. Heard from Teacher. 1 of these participants count on machine suggestions "
+     "alone, which no researcher has confirmed. 2 of 2 sites voiced it; here it is no more "
+     "widespread than the average site (100%)."),
     ("O1", "category:X-1",
-     "Voiced by 3 of 3 participants (100%) in 3 segments; heard from Director, Principal, "
-     "Teacher. 1 of 2 sites voiced it; here it is more widespread than the average site "
-     "(50%). Often raised together with “Sustainability after funding ends”."),
+     "Voiced by 3 of 3 participants (100%; 95% interval 44% to 100%) in 3 segments; each "
+     "raised it only once. Heard from Director, Principal, Teacher. 1 of 2 sites voiced it; "
+     "here it is more widespread than the average site (50%). Often raised together with "
+     "“Sustainability after funding ends”."),
 ])
 def test_synthesis_sentence(ev: Evidence, site: str, theme_id: str, expected: str) -> None:
     # code:voice at O1 shares segments with funding twice (P2, D3) and design once (T1);
@@ -319,8 +341,9 @@ T3 = ("T3", T, 6, "Student voice matters to me and the students. The survey was 
 
 def _long_discrepant_evidence() -> Evidence:
     codings = pd.concat([CODINGS[CODINGS["segment_id"] == "P1"],
-                         pd.DataFrame([("T3", "voice", "auto:pattern", 0.4, "student voice")],
-                                      columns=CODINGS.columns)], ignore_index=True)
+                         pd.DataFrame([("T3", "voice", "auto:pattern", 0.4, "student voice",
+                                        "suggested")], columns=CODINGS.columns)],
+                        ignore_index=True)
     return _evidence([s for s in SEGMENTS if s[0] == "P1"] + [T3], codings, [])
 
 
@@ -345,14 +368,33 @@ def test_a_discrepant_excerpt_keeps_the_qualifying_sentence() -> None:
 @pytest.mark.parametrize("row, note", [
     ({"source": "auto:pattern; human:okafor; human:marsh", "terms": "x"},
      "coded by marsh, okafor"),
-    ({"source": "auto:pattern; auto:similarity", "terms": "grant; money"},
-     "automatic: keywords, similarity to the code (grant; money)"),
-    ({"source": "compare", "terms": ""}, "automatic: constant comparison"),
+    ({"source": "human:demo-a; human:demo-b", "terms": ""},
+     "coded by demo-a, demo-b (demonstration codings)"),
+    ({"source": "review:ana", "terms": ""}, "a machine suggestion accepted by ana"),
+    ({"source": "auto:pattern; auto:similarity", "terms": "grant; money",
+      "theme_id": "code:funding"},
+     "automatic: keywords, similarity to the code (grant; money); not confirmed by a "
+     "researcher"),
+    ({"source": "compare", "terms": "", "theme_id": "category:X-1"},
+     "automatic: constant comparison; a machine-made category"),
     ({"source": "", "terms": ""}, ""),
 ])
 def test_provenance_note_says_who_or_what_coded_it(row: dict, note: str) -> None:
     from pipeline.stages.cases.evidence import provenance_note
     assert provenance_note(row) == note
+
+
+def test_coded_by_only_when_the_quote_lies_inside_the_coders_span(ev: Evidence) -> None:
+    from pipeline.stages.cases.evidence import provenance_note
+    p1 = ev.segments.loc["P1"]
+    row = {"source": "human:marsh", "citation_id": p1["citation_id"],
+           "theme_id": "code:voice"}
+    start, end = int(p1["start_char"]), int(p1["end_char"])
+    assert provenance_note(row, ev, start, end) == "coded by marsh"
+    assert provenance_note(row, ev, start + 4, end - 3) == "coded by marsh"
+    assert provenance_note(row, ev, start, end + 5) == "from a segment marsh coded"
+    other = dict(row, theme_id="code:funding")     # marsh's span is of another code
+    assert provenance_note(other, ev, start, end) == "from a segment marsh coded"
 
 
 def test_discrepant_quotes_say_why(ev: Evidence) -> None:

@@ -73,7 +73,8 @@ def test_human_codings_are_kept_next_to_automatic_ones(analysed: Path) -> None:
     assert c.loc[(seg[ANSWERS[0]], "funding", "human:ana"), "score"] == 1.0
     assert (seg[ANSWERS[0]], "funding", "auto:pattern") in c.index
     assert not (t["codings"]["code_id"] == "").any()
-    agreement = t["coding_agreement"].set_index(["comparison", "code_id"])
+    agreement = t["coding_agreement"]
+    agreement = agreement[agreement["level"] == "code"].set_index(["comparison", "code_id"])
     pair = agreement.loc[("human:ana vs human:ben", "(all codes)")]
     assert (pair.n_segments, pair.n_reference, pair.n_both) == (4, 2, 1)
     pattern = agreement.loc[("auto:pattern", "funding")]
@@ -104,19 +105,38 @@ def test_model_proposes_codes_for_uncoded_segments() -> None:
         "citation_id": [f"d{i:02d}" for i in range(n)], "site": "O1", "role": "Teacher",
         "text": ["grant money ends"] * 8 + ["eqao test scores"] * 8,
         "lemmas": ["grant money end"] * 8 + ["eqao test score"] * 8,
-        "start_char": 0, "end_char": 10})
+        "start_char": 0, "end_char": 10, "n_words": 3,
+        "locator": [f"d{i:02d} ¶1" for i in range(n)]})
     transcripts = pd.DataFrame({"citation_id": segs["citation_id"], "text": ["x" * 20] * n})
     coded = [i for i in range(n) if i % 4 != 3]  # 12 coded, 4 left for the model
     human = "".join(f"d{i:02d},0,10,,{'funding' if i < 8 else 'testing'},ana\n" for i in coded)
     inputs = CodebookInputs((("b.yml", BOOK),), (make_source(
         "c.csv", ("citation_id,start_char,end_char,quote,code_id,coder\n" + human).encode()),))
-    params = CodeParams(model_min_examples=2, model_folds=3, min_df=1)
+    params = CodeParams(model_min_examples=2, model_folds=3, min_df=1, min_words=1)
     tables, _ = run(transcripts, segs, inputs, params=params)
     model = tables["codings"][tables["codings"]["source"] == "auto:model"]
     assert sorted(model[["segment_id", "code_id"]].values.tolist()) == [
         ["d03:1", "funding"], ["d07:1", "funding"], ["d11:1", "testing"], ["d15:1", "testing"]]
-    cv = tables["coding_agreement"].set_index(["comparison", "code_id"])
+    assert set(model["status"]) == {"suggested"}
+    cv = tables["coding_agreement"]
+    cv = cv[cv["level"] == "code"].set_index(["comparison", "code_id"])
     assert cv.loc[("auto:model (cross-validated)", "(all codes)"), "kappa"] == 1.0
+    models = tables["model_codes"].set_index("code_id")
+    assert models["proposes"].tolist() == [True, True]
+    assert (models["cv_precision"] == 1.0).all()
+
+
+def test_short_segments_get_no_suggestions() -> None:
+    segs = pd.DataFrame({"segment_id": ["a:1", "b:1"], "citation_id": ["a", "b"],
+                         "site": "O1", "role": "Teacher",
+                         "text": ["Grant.", "The grant ended and the funding is gone."],
+                         "lemmas": ["grant", "grant end funding go"], "start_char": 0,
+                         "end_char": 5, "n_words": [1, 8], "locator": ["a ¶1", "b ¶1"]})
+    transcripts = pd.DataFrame({"citation_id": ["a", "b"], "text": ["x" * 50] * 2})
+    tables, _ = run(transcripts, segs, CodebookInputs((("b.yml", BOOK),)),
+                    params=CodeParams(min_df=1))
+    assert set(tables["codings"]["segment_id"]) == {"b:1"}
+    assert tables["suggestions"]["segment_id"].tolist() == ["b:1"]
 
 
 def test_exclusion_cancels_a_term() -> None:
@@ -128,8 +148,8 @@ def test_exclusion_cancels_a_term() -> None:
 
 
 def test_tiny_corpus_without_shared_words_still_codes(make_project) -> None:
-    root = make_project({"O1_Teacher#1_5.3.txt": "I: Q?\nP: Funding vanished.\n",
-                         "O2_Teacher#1_5.4.txt": "I: Q?\nP: EQAO dominates.\n"})
+    root = make_project({"O1_Teacher#1_5.3.txt": "I: Q?\nP: Our funding vanished in June.\n",
+                         "O2_Teacher#1_5.4.txt": "I: Q?\nP: EQAO rules every single spring.\n"})
     (root / "codebooks").mkdir()
     (root / "codebooks" / "study.yml").write_text(BOOK)
     codings = analyse(root)["codings"]

@@ -72,7 +72,10 @@ CATEGORIES = _categories([
 
 
 def _codings(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=["segment_id", "code_id", "source"])
+    """Codings as the code stage writes them: human ones confirmed, the machine's suggested."""
+    table = pd.DataFrame(rows, columns=["segment_id", "code_id", "source"])
+    return table.assign(status=table["source"].map(
+        lambda s: "confirmed" if s.startswith("human:") else "suggested"))
 
 
 # ---------------------------------------------------------------------------- code themes
@@ -156,42 +159,33 @@ SEGMENT_CATEGORIES = pd.DataFrame({"segment_id": ["s1", "s3", "s4"],
                                    "cross_category_id": ["X-1", "X-2", None]})
 
 
-@pytest.mark.parametrize("sources, expected", [
-    (("human", "auto:pattern", "auto:similarity", "auto:model"), [
-        ("s1", "category:X-1", "compare"),
-        ("s1", "code:alpha", "auto:pattern; human:marsh; human:okafor"),
-        ("s1", "code:beta", "auto:similarity"),
-        ("s2", "code:alpha", "auto:model"),
-        ("s2", "code:beta", "human:okafor"),
+@pytest.mark.parametrize("include, expected", [
+    (False, [   # the default: what researchers confirmed, and the categories
+        ("s1", "category:X-1", "compare", False),
+        ("s1", "code:alpha", "human:marsh; human:okafor", True),
+        ("s2", "code:beta", "human:okafor", True),
     ]),
-    (("human",), [
-        ("s1", "category:X-1", "compare"),
-        ("s1", "code:alpha", "human:marsh; human:okafor"),
-        ("s2", "code:beta", "human:okafor"),
+    (True, [    # with suggestions: each pair says whether a researcher stands behind it
+        ("s1", "category:X-1", "compare", False),
+        ("s1", "code:alpha", "auto:pattern; human:marsh; human:okafor", True),
+        ("s1", "code:beta", "auto:similarity", False),
+        ("s2", "code:alpha", "auto:model", False),
+        ("s2", "code:beta", "human:okafor", True),
+        ("s3", "code:beta", "auto:experimental", False),
     ]),
-    (("human:marsh",), [
-        ("s1", "category:X-1", "compare"),
-        ("s1", "code:alpha", "human:marsh"),
-    ]),
-    (("auto:pattern", "auto:experimental"), [
-        ("s1", "category:X-1", "compare"),
-        ("s1", "code:alpha", "auto:pattern"),
-        ("s3", "code:beta", "auto:experimental"),
-    ]),
-    ((), [("s1", "category:X-1", "compare")]),
 ])
-def test_segment_themes_filter_sources_and_keep_known_themes(
-        sources: tuple[str, ...], expected: list[tuple[str, str, str]]) -> None:
-    pairs = segment_themes(CODINGS, SEGMENT_CATEGORIES, THEMES, sources)
-    assert list(pairs.columns) == ["segment_id", "theme_id", "source"]
+def test_segment_themes_count_confirmed_codings_unless_told_otherwise(
+        include: bool, expected: list[tuple]) -> None:
+    pairs = segment_themes(CODINGS, SEGMENT_CATEGORIES, THEMES, include)
+    assert list(pairs.columns) == ["segment_id", "theme_id", "source", "confirmed"]
     assert list(pairs.itertuples(index=False, name=None)) == expected
     assert pairs.index.tolist() == list(range(len(expected)))
 
 
 def test_segment_themes_with_no_codings_keep_the_categories() -> None:
-    pairs = segment_themes(CODINGS.iloc[:0], SEGMENT_CATEGORIES, THEMES, ("human",))
+    pairs = segment_themes(CODINGS.iloc[:0], SEGMENT_CATEGORIES, THEMES)
     assert list(pairs.itertuples(index=False, name=None)) == [
-        ("s1", "category:X-1", "compare")]
+        ("s1", "category:X-1", "compare", False)]
 
 
 # ------------------------------------------------------------------ matrices, via run()
@@ -245,10 +239,12 @@ def test_run_returns_the_five_tables(result: dict[str, pd.DataFrame]) -> None:
 def test_run_themes_count_participants_and_sites(result: dict[str, pd.DataFrame]) -> None:
     themes = result["themes"]
     assert list(themes.columns) == THEME_COLUMNS + ["n_participants", "n_sites"]
+    # confirmed only: alpha rests on marsh (s1) and okafor (s3); beta and gamma on machine
+    # suggestions alone, so nobody voiced them
     assert themes[["theme_id", "kind", "n_participants", "n_sites"]].values.tolist() == [
         ["code:alpha", "code", 2, 1],
-        ["code:beta", "code", 4, 2],
-        ["code:gamma", "code", 2, 2],
+        ["code:beta", "code", 0, 0],
+        ["code:gamma", "code", 0, 0],
         ["category:X-1", "category", 2, 2],
         ["category:X-2", "category", 0, 0],
     ]
@@ -256,59 +252,59 @@ def test_run_themes_count_participants_and_sites(result: dict[str, pd.DataFrame]
 
 def test_run_segment_themes(result: dict[str, pd.DataFrame]) -> None:
     assert list(result["segment_themes"].itertuples(index=False, name=None)) == [
-        ("s1", "category:X-1", "compare"),
-        ("s1", "code:alpha", "auto:pattern; human:marsh"),
-        ("s1", "code:beta", "auto:similarity"),
-        ("s2", "code:alpha", "auto:model"),
-        ("s2", "code:gamma", "auto:pattern"),
-        ("s3", "code:alpha", "human:okafor"),
-        ("s3", "code:beta", "auto:pattern"),
-        ("s4", "category:X-1", "compare"),
-        ("s4", "code:beta", "auto:pattern"),
-        ("s4", "code:gamma", "auto:pattern"),
-        ("s5", "code:beta", "auto:pattern"),
+        ("s1", "category:X-1", "compare", False),
+        ("s1", "code:alpha", "human:marsh", True),
+        ("s3", "code:alpha", "human:okafor", True),
+        ("s4", "category:X-1", "compare", False),
     ]
+
+
+MATRIX_COLUMNS = ["n_segments", "n_participants", "share_participants", "share_low",
+                  "share_high", "n_participants_once", "n_segments_machine_only",
+                  "n_participants_machine_only", "roles"]
 
 
 def test_theme_matrix_counts_per_site(result: dict[str, pd.DataFrame]) -> None:
     matrix = result["theme_matrix"]
-    assert list(matrix.columns) == ["site", "theme_id", "n_segments", "n_participants",
-                                    "share_participants", "roles"]
-    # O1 has three participants (one silent), O2 two.
+    assert list(matrix.columns) == ["site", "theme_id", *MATRIX_COLUMNS]
+    # O1 has three participants (one silent), O2 two. Shares with 95% Wilson intervals;
+    # categories are machine-made, so all their evidence is machine-only.
     assert [tuple(r) for r in matrix.itertuples(index=False)] == [
-        ("O1", "category:X-1", 1, 1, 0.3333, ["Teacher"]),
-        ("O1", "code:alpha", 3, 2, 0.6667, ["Principal", "Teacher"]),
-        ("O1", "code:beta", 2, 2, 0.6667, ["Principal", "Teacher"]),
-        ("O1", "code:gamma", 1, 1, 0.3333, ["Teacher"]),
-        ("O2", "category:X-1", 1, 1, 0.5, ["Teacher"]),
-        ("O2", "code:beta", 2, 2, 1.0, ["Director", "Teacher"]),
-        ("O2", "code:gamma", 1, 1, 0.5, ["Teacher"]),
+        ("O1", "category:X-1", 1, 1, 0.3333, 0.0615, 0.7923, 1, 1, 1, ["Teacher"]),
+        ("O1", "code:alpha", 2, 2, 0.6667, 0.2077, 0.9385, 2, 0, 0, ["Principal", "Teacher"]),
+        ("O2", "category:X-1", 1, 1, 0.5, 0.0945, 0.9055, 1, 1, 1, ["Teacher"]),
     ]
 
 
 def test_role_matrix_counts_per_role(result: dict[str, pd.DataFrame]) -> None:
     matrix = result["role_matrix"]
-    assert list(matrix.columns) == ["role", "theme_id", "n_segments", "n_participants",
-                                    "share_participants", "roles"]
+    assert list(matrix.columns) == ["role", "theme_id", *MATRIX_COLUMNS]
     # Two Directors (p4, p5), one Principal, two Teachers (p1, p3).
     assert [tuple(r) for r in matrix.itertuples(index=False)] == [
-        ("Director", "code:beta", 1, 1, 0.5, ["Director"]),
-        ("Principal", "code:alpha", 1, 1, 1.0, ["Principal"]),
-        ("Principal", "code:beta", 1, 1, 1.0, ["Principal"]),
-        ("Teacher", "category:X-1", 2, 2, 1.0, ["Teacher"]),
-        ("Teacher", "code:alpha", 2, 1, 0.5, ["Teacher"]),
-        ("Teacher", "code:beta", 2, 2, 1.0, ["Teacher"]),
-        ("Teacher", "code:gamma", 2, 2, 1.0, ["Teacher"]),
+        ("Principal", "code:alpha", 1, 1, 1.0, 0.2065, 1.0, 1, 0, 0, ["Principal"]),
+        ("Teacher", "category:X-1", 2, 2, 1.0, 0.3424, 1.0, 2, 2, 2, ["Teacher"]),
+        ("Teacher", "code:alpha", 1, 1, 0.5, 0.0945, 0.9055, 1, 0, 0, ["Teacher"]),
     ]
 
 
 def test_run_cooccurrence(result: dict[str, pd.DataFrame]) -> None:
-    # alpha {s1, s2, s3}, beta {s1, s3, s4, s5}, gamma {s2, s4}
-    assert [tuple(r) for r in result["cooccurrence"].itertuples(index=False)] == [
-        ("alpha", "beta", 2, 0.4),
-        ("alpha", "gamma", 1, 0.25),
-        ("beta", "gamma", 1, 0.2),
-    ]
+    assert result["cooccurrence"].empty   # no segment carries two confirmed codes
+
+
+def test_with_suggestions_every_count_says_how_much_is_machine_made() -> None:
+    tables, _ = run(SEGMENTS, PARTICIPANTS, CODES, RUN_CODINGS, CATEGORIES,
+                    RUN_SEGMENT_CATEGORIES, params=ThemeParams(include_suggestions=True))
+    m = tables["theme_matrix"].set_index(["site", "theme_id"])
+    # alpha at O1: s1 (marsh and a keyword), s2 (the model only), s3 (okafor)
+    assert m.loc[("O1", "code:alpha"), ["n_segments", "n_participants",
+                                        "n_segments_machine_only",
+                                        "n_participants_machine_only"]].tolist() == [3, 2, 1, 0]
+    # beta at O2: keywords only, on s4 and s5
+    assert m.loc[("O2", "code:beta"), ["n_participants", "n_participants_machine_only"]
+                 ].tolist() == [2, 2]
+    # alpha (s1, s2, s3, s4), beta (s1, s3, s4, s5), gamma (s2, s4)
+    assert [tuple(r) for r in tables["cooccurrence"].itertuples(index=False)] == [
+        ("alpha", "beta", 3, 0.6), ("alpha", "gamma", 2, 0.5), ("beta", "gamma", 1, 0.2)]
 
 
 def test_run_with_no_codings_gives_empty_typed_tables() -> None:
@@ -321,12 +317,12 @@ def test_run_with_no_codings_gives_empty_typed_tables() -> None:
     assert themes["n_participants"].tolist() == [0] * 5
     assert themes["n_sites"].tolist() == [0] * 5
     assert tables["segment_themes"].empty
-    assert list(tables["segment_themes"].columns) == ["segment_id", "theme_id", "source"]
+    assert list(tables["segment_themes"].columns) == ["segment_id", "theme_id", "source",
+                                                      "confirmed"]
     for name, by in (("theme_matrix", "site"), ("role_matrix", "role")):
         matrix = tables[name]
         assert matrix.empty
-        assert list(matrix.columns) == [by, "theme_id", "n_segments", "n_participants",
-                                        "share_participants", "roles"]
+        assert list(matrix.columns) == [by, "theme_id", *MATRIX_COLUMNS]
         assert matrix["n_segments"].dtype == "int64"
         assert matrix["n_participants"].dtype == "int64"
         assert matrix["share_participants"].dtype == "float64"
@@ -334,17 +330,6 @@ def test_run_with_no_codings_gives_empty_typed_tables() -> None:
     assert list(tables["cooccurrence"].columns) == ["code_a", "code_b", "n_segments",
                                                     "jaccard"]
 
-
-def test_run_keeps_only_the_chosen_sources() -> None:
-    tables, _ = run(SEGMENTS, PARTICIPANTS, CODES, RUN_CODINGS, CATEGORIES,
-                    RUN_SEGMENT_CATEGORIES, params=ThemeParams(
-                        code_sources=("human",), category_statuses=("promoted",)))
-    assert list(tables["segment_themes"].itertuples(index=False, name=None)) == [
-        ("s1", "code:alpha", "human:marsh"),
-        ("s3", "code:alpha", "human:okafor"),
-    ]
-    assert [tuple(r) for r in tables["theme_matrix"].itertuples(index=False)] == [
-        ("O1", "code:alpha", 2, 2, 0.6667, ["Principal", "Teacher"])]
 
 
 

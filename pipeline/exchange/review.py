@@ -1,0 +1,140 @@
+"""Review sheets: machine suggestions out to a researcher (XLSX and CSV), decisions back in.
+
+A sheet lists suggestions in review order with the segment's text, locator and the
+interviewer's question. The researcher writes `accept` or `reject` in the decision column.
+Reading a filled sheet checks every row before anything is stored (the row's number in the
+message); only decided rows are kept, in the form `codebooks/reviews/` holds.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+import pandas as pd
+
+from pipeline.core.errors import Problem, error
+from pipeline.core.files import fix_office_dates
+
+SHEET_COLUMNS = ["item_id", "round", "priority", "site", "locator", "code_id", "code",
+                 "question", "text", "sources", "score", "reliability", "decision", "reviewer",
+                 "comment", "segment_id"]
+STORED_COLUMNS = ["item_id", "segment_id", "code_id", "decision", "reviewer", "comment",
+                  "sources", "reviewed", "text"]
+DECISIONS = ("accept", "reject")
+
+
+def sheet(suggestions: pd.DataFrame, segments: pd.DataFrame, codes: pd.DataFrame,
+          round_no: int, n: int, sites: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The first `n` suggestions in review order (of the given sites, if any)."""
+    chosen = suggestions if not sites else suggestions[suggestions["site"].isin(sites)]
+    chosen = chosen.sort_values("priority").head(n)
+    info = segments.set_index("segment_id")[["text", "question"]]
+    labels = codes.set_index("code_id")["label"]
+    out = chosen.join(info, on="segment_id")
+    out = out.assign(round=round_no, code=out["code_id"].map(labels), decision="",
+                     reviewer="", comment="", question=out["question"].fillna(""),
+                     reliability=out["reliability"].round(2), score=out["score"].round(3))
+    return out.rename(columns={"suggestion_id": "item_id"})[SHEET_COLUMNS].reset_index(
+        drop=True)
+
+
+def to_csv(table: pd.DataFrame) -> bytes:
+    return table.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+
+
+def to_xlsx(table: pd.DataFrame) -> bytes:
+    """One sheet, exact column names (they are read back), a drop-down for the decision."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    book = Workbook()
+    ws = book.active
+    ws.title = "review"
+    ws.append(SHEET_COLUMNS)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in table.itertuples(index=False):
+        ws.append([None if pd.isna(v) else v for v in row])
+    col = {name: get_column_letter(i) for i, name in enumerate(SHEET_COLUMNS, 1)}
+    choice = DataValidation(type="list", formula1='"accept,reject"', allow_blank=True)
+    ws.add_data_validation(choice)
+    choice.add(f"{col['decision']}2:{col['decision']}{max(2, len(table) + 1)}")
+    widths = {"text": 80, "question": 40, "code": 30, "locator": 28, "comment": 30}
+    for name, letter in col.items():
+        ws.column_dimensions[letter].width = widths.get(name, 14)
+    for cell in ws[col["text"]][1:] + ws[col["question"]][1:]:
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return fix_office_dates(buffer.getvalue())
+
+
+def read_sheet(data: bytes, name: str) -> pd.DataFrame:
+    """A filled sheet (.xlsx or .csv) as strings; row numbers follow the file (header = 1)."""
+    if name.lower().endswith(".xlsx"):
+        table = pd.read_excel(io.BytesIO(data), dtype=str, engine="openpyxl")
+    else:
+        table = pd.read_csv(io.StringIO(data.decode("utf-8-sig")), dtype=str,
+                            keep_default_na=False, quoting=csv.QUOTE_MINIMAL)
+    return table.fillna("").map(lambda v: str(v).strip())
+
+
+@dataclass(frozen=True)
+class Checked:
+    decided: pd.DataFrame      # rows to store, in STORED_COLUMNS
+    problems: list[Problem]
+    round_no: int
+
+
+def check_sheet(table: pd.DataFrame, name: str, segments: pd.DataFrame, codes: set[str],
+                reviewer: str, today: str, item_id) -> Checked:
+    """Every problem of a filled sheet, with its row; the decided rows when there is none."""
+    missing = [c for c in ("item_id", "segment_id", "code_id", "decision") if c not in table]
+    if missing:
+        return Checked(pd.DataFrame(columns=STORED_COLUMNS),
+                       [error(name, 1, f"missing column(s): {', '.join(missing)}")], 0)
+    texts = segments.set_index("segment_id")["text"]
+    problems, rows, seen = [], [], {}
+    for i, row in enumerate(table.to_dict("records"), start=2):
+        decision = row["decision"].lower()
+        why = _row_problem(row, decision, texts, codes, reviewer, item_id)
+        if not why and row["item_id"] in seen and seen[row["item_id"]] != decision:
+            why = f"item {row['item_id']} is decided twice, differently"
+        if why:
+            problems.append(error(name, i, why))
+        elif decision:
+            seen[row["item_id"]] = decision
+            rows.append({"item_id": row["item_id"], "segment_id": row["segment_id"],
+                         "code_id": row["code_id"], "decision": decision,
+                         "reviewer": row.get("reviewer") or reviewer,
+                         "comment": row.get("comment", ""), "sources": row.get("sources", ""),
+                         "reviewed": today, "text": texts[row["segment_id"]]})
+    if not rows and not problems:
+        problems.append(error(name, 0, "no row is decided: write accept or reject in the "
+                                       "decision column"))
+    rounds = sorted({r for r in table.get("round", pd.Series(dtype=str)) if r.isdigit()})
+    decided = pd.DataFrame(rows, columns=STORED_COLUMNS).drop_duplicates("item_id")
+    return Checked(decided, problems, int(rounds[-1]) if rounds else 0)
+
+
+def _row_problem(row: dict, decision: str, texts: pd.Series, codes: set[str], reviewer: str,
+                 item_id) -> str:
+    if decision not in ("", *DECISIONS):
+        return f"decision {row['decision']!r} must be accept, reject or empty"
+    if row["segment_id"] not in texts.index:
+        return f"segment {row['segment_id']!r} is not in the analysis"
+    if row["code_id"] not in codes:
+        return f"unknown code_id {row['code_id']!r}"
+    if row["item_id"] != item_id(row["segment_id"], row["code_id"]):
+        return f"item_id {row['item_id']!r} does not match its segment and code"
+    if decision and not (row.get("reviewer") or reviewer):
+        return "no reviewer: fill the reviewer column or pass --reviewer"
+    return ""
+
+
+def stored_csv(decided: pd.DataFrame) -> bytes:
+    return decided[STORED_COLUMNS].to_csv(index=False, lineterminator="\n").encode("utf-8")

@@ -1,0 +1,76 @@
+"""Suggestions to review: machine codings nobody has confirmed or rejected yet, ranked so that
+each decision teaches the model most.
+
+Ranking: codes with the fewest confirmed examples come first; within a code, suggestions the
+model is least sure of (probability nearest the code's threshold; a code without a model is
+unsure of all) come first, taking the sites in turn; the codes then take turns. So a review
+round of any length covers codes and sites instead of piling up on one.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from pipeline.stages.code.evidence import suggestion_id
+
+SUGGESTION_COLUMNS = ["suggestion_id", "priority", "segment_id", "code_id", "sources", "score",
+                      "evidence", "reliability", "uncertainty", "citation_id", "site", "role",
+                      "locator", "n_words"]
+
+
+def _grouped(auto: pd.DataFrame) -> pd.DataFrame:
+    if auto.empty:
+        return pd.DataFrame(columns=["segment_id", "code_id", "sources", "score", "evidence"])
+    return (auto.groupby(["segment_id", "code_id"], sort=True)
+            .agg(sources=("source", lambda s: "; ".join(sorted(set(s)))),
+                 score=("score", "max"),
+                 evidence=("evidence", lambda e: "; ".join(dict.fromkeys(
+                     term for x in e for term in str(x).split("; ") if term))))
+            .reset_index())
+
+
+def _uncertainty(table: pd.DataFrame, probs: pd.DataFrame, thresholds: dict[str, float]
+                 ) -> np.ndarray:
+    """1 = the model cannot tell (or there is no model for the code), 0 = it is sure."""
+    merged = table.merge(probs, on=["segment_id", "code_id"], how="left")
+    t = merged["code_id"].map(thresholds).astype(float)
+    spread = np.maximum(t, 1 - t)
+    u = 1 - (merged["prob"] - t).abs() / spread
+    return u.fillna(1.0).clip(0, 1).round(4).to_numpy()
+
+
+def suggestions(auto: pd.DataFrame, confirmed: pd.DataFrame, reviews: pd.DataFrame,
+                segments: pd.DataFrame, reliability: dict[str, float], probs: pd.DataFrame,
+                thresholds: dict[str, float]) -> pd.DataFrame:
+    """One row per (segment, code) suggested and not yet decided, in review order."""
+    table = _grouped(auto)
+    decided = set(zip(confirmed["segment_id"], confirmed["code_id"])) | set(
+        zip(reviews["segment_id"], reviews["code_id"]))
+    keep = pd.Series([(s, c) not in decided for s, c in zip(table["segment_id"],
+                                                           table["code_id"])],
+                     index=table.index, dtype=bool)
+    table = table[keep].reset_index(drop=True)
+    info = segments.set_index("segment_id")[["citation_id", "site", "role", "locator",
+                                             "n_words"]]
+    table = table.join(info, on="segment_id")
+    table["suggestion_id"] = [suggestion_id(s, c) for s, c in zip(table["segment_id"],
+                                                                  table["code_id"])]
+    table["reliability"] = table["code_id"].map(reliability).astype(float)
+    table["uncertainty"] = _uncertainty(table, probs, thresholds) if len(table) else []
+    table["priority"] = _priority(table, confirmed)
+    return table.sort_values("priority").reset_index(drop=True)[SUGGESTION_COLUMNS]
+
+
+def _priority(table: pd.DataFrame, confirmed: pd.DataFrame) -> np.ndarray:
+    if table.empty:
+        return np.zeros(0, dtype=int)
+    examples = confirmed.groupby("code_id").size()
+    t = table.assign(examples=table["code_id"].map(examples).fillna(0))
+    t = t.sort_values(["uncertainty", "score", "segment_id"], ascending=[False, False, True])
+    t["in_site"] = t.groupby(["code_id", "site"]).cumcount()
+    t = t.sort_values(["code_id", "in_site", "uncertainty", "site"],
+                      ascending=[True, True, False, True])
+    t["in_code"] = t.groupby("code_id").cumcount()
+    order = t.sort_values(["in_code", "examples", "code_id"]).index
+    priority = pd.Series(np.arange(1, len(t) + 1), index=order)
+    return priority.reindex(table.index).to_numpy()
