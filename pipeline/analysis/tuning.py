@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.codebook import Codebook
+from pipeline.core.config import field_docs
 from pipeline.nlp.pipelines import fast_nlp
 from pipeline.stages.code import (
     POOLED,
@@ -115,13 +116,18 @@ def sweep_model(segments: pd.DataFrame, book: Codebook, human: pd.DataFrame,
 
 
 def edge_notes(table: pd.DataFrame, grid: dict[str, tuple]) -> list[str]:
-    """Grid values of the best setting that sit at an end of their range: the optimum may
-    lie outside the grid."""
+    """Grid values of the best setting that sit at an end of the grid which is not also the
+    end of the parameter's valid range: the optimum may lie outside the grid."""
     if table.empty:
         return []
+    limits = field_docs(CodeParams)
     best, notes = table.iloc[0], []
     for name, values in grid.items():
-        if len(values) > 1 and best[name] in (min(values), max(values)):
+        lo, hi = min(values), max(values)
+        bound = limits.get(name, {})
+        at_low = best[name] == lo and lo not in (bound.get("ge"), bound.get("gt"))
+        at_high = best[name] == hi and hi not in (bound.get("le"), bound.get("lt"))
+        if len(values) > 1 and (at_low or at_high):
             notes.append(f"the best {name} ({best[name]}) is at the edge of the grid "
-                         f"({min(values)} to {max(values)}): the optimum may lie outside it")
+                         f"({lo} to {hi}): the optimum may lie outside it")
     return notes

@@ -151,6 +151,41 @@ def tune_coding(catalog: Catalog, cfg: Config, quiet: bool) -> None:
         click.echo(f"warning: {note}", err=True)
 
 
+@click.command("evaluate-coding")
+@click.option("--realdata", "shared", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="Also the real studies in this folder's realdata/ "
+              "(e.g. ../shared); they are built in a temporary folder, never copied here.")
+@click.option("--features", default="tfidf,embeddings", show_default=True,
+              help="Comma-separated feature sets to compare.")
+@project_options
+def evaluate_coding(catalog: Catalog, cfg: Config, quiet: bool, shared: Path | None,
+                    features: str) -> None:
+    """Measure the machine's suggestions against researchers' own codings, per feature set.
+
+    On the project's corpus and, with --realdata, on real studies coded by their own
+    researchers: precision, recall and kappa over every segment the researcher read, per
+    code and per parent code, the model cross-validated by interview, and the share of
+    suggestions on segments of four words or fewer. Writes outputs/coding_evaluation.csv
+    and .md.
+
+    \b
+    Example:
+      qda evaluate-coding --realdata ../shared
+    """
+    from pipeline.analysis.suggest_eval import evaluate, markdown
+
+    echo = (lambda s: None) if quiet else (lambda s: click.echo(s, err=True))
+    table = evaluate(catalog.root, shared, tuple(f.strip() for f in features.split(",")),
+                     echo)
+    text = markdown(table)
+    files = {catalog.output_path("coding_evaluation.csv"): table.to_csv(index=False).encode(),
+             catalog.output_path("coding_evaluation.md"): text.encode()}
+    catalog.write_report("evaluate-coding", files,
+                         command_provenance("evaluate-coding", cfg, catalog))
+    click.echo(text)
+    click.echo("Written to " + ", ".join(catalog.rel(p) for p in files))
+
+
 @click.command("bench")
 @click.option("--words", default=9000, show_default=True, help="Words per interview.")
 @click.option("--stage", "one_stage", hidden=True,
@@ -186,4 +221,4 @@ def bench(words: int, one_stage: str | None, root: Path | None, project: Path) -
 
 
 def commands() -> list[Any]:
-    return [coding_report, evaluate_compare, tune_coding, bench]
+    return [coding_report, evaluate_compare, evaluate_coding, tune_coding, bench]

@@ -129,8 +129,12 @@ class Runner:
         """The spaCy pipeline a stage ran, by name and version, for its provenance."""
         if not stage.nlp:
             return {}
-        lang = getattr(self.cfg.params(stage.name), "lang", "en")
-        return {"nlp": resolve("pipeline.nlp.pipelines:describe_fast")(lang)}
+        params = self.cfg.params(stage.name)
+        out = {"nlp": resolve("pipeline.nlp.pipelines:describe_fast")(
+            getattr(params, "lang", "en"))}
+        if getattr(params, "features", "") == "embeddings":
+            out["embeddings"] = resolve("pipeline.nlp.embeddings:describe")()
+        return out
 
     def run(self, stages: Iterable[Stage] = STAGES, force: bool | Iterable[str] = False
             ) -> list[StageReport]:

@@ -48,8 +48,11 @@ def test_model_sweep_is_cross_validated_by_interview() -> None:
 
 def test_an_optimum_at_the_edge_of_the_grid_is_flagged() -> None:
     from pipeline.analysis.tuning import edge_notes
-    table = pd.DataFrame({"model_c": [100.0, 1.0], "model_precision": [0.8, 0.6]})
-    grid = {"model_c": (1.0, 10.0, 100.0), "model_precision": (0.6, 0.8, 0.9)}
+    table = pd.DataFrame({"model_c": [100.0, 1.0], "model_precision": [0.8, 0.6],
+                          "pattern_min_terms": [1, 2]})
+    grid = {"model_c": (1.0, 10.0, 100.0), "model_precision": (0.6, 0.8, 0.9),
+            "pattern_min_terms": (1, 2)}
+    # pattern_min_terms cannot go below 1: its edge is the parameter's own bound
     assert edge_notes(table, grid) == [
         "the best model_c (100.0) is at the edge of the grid (1.0 to 100.0): the optimum may "
         "lie outside it"]

@@ -1,7 +1,7 @@
 """Parameters of the code stage ([code])."""
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -22,6 +22,13 @@ class CodeParams:
         "cosine to its do-not-use-when text, must reach this (1.0 turns it off)."))] = 0.15
     similarity_max_codes: Annotated[int, Field(ge=0, le=100, description=(
         "auto:similarity: at most this many codes per segment."))] = 1
+    features: Annotated[Literal["tfidf", "embeddings"], Field(description=(
+        'What similarity and the model see: "tfidf" (TF-IDF of content lemmas) or '
+        '"embeddings" (static sentence embeddings, WordLlama; work for codes that have '
+        'only a name).'))] = "tfidf"
+    embedding_threshold: Annotated[float, Field(ge=-1.0, le=1.0, description=(
+        "auto:similarity with embeddings: cosine to the code's description at or above "
+        "this (embedding cosines run higher than TF-IDF ones)."))] = 0.25
     exclude_weight: Annotated[float, Field(ge=0.0, le=10.0, description=(
         "Weight of the similarity to a code's do-not-use-when text."))] = 0.0
     min_df: Annotated[int, Field(ge=1, description=(

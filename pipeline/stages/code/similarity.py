@@ -66,18 +66,34 @@ def top_codes(scores: np.ndarray, threshold: float, max_codes: int) -> list[tupl
 
 
 class SimilarityCoder:
-    """Similarity of segments to each code's description, fitted once on every segment's
-    lemmas and scored at any exclusion weight and threshold. The code stage and the tuning
-    sweep share it, so the setting that is tuned is the setting that runs."""
+    """Similarity of segments to each code's description, fitted once on every segment and
+    scored at any exclusion weight and threshold. The code stage and the tuning sweep share
+    it, so the setting that is tuned is the setting that runs.
 
-    def __init__(self, book: Codebook, nlp: Language, min_df: int):
+    Features: "tfidf" (TF-IDF of content lemmas; the shared terms are the evidence) or
+    "embeddings" (static sentence embeddings of the text, which also work for a codebook
+    that gives codes nothing but a name). The model learns from the same features.
+    """
+
+    def __init__(self, book: Codebook, nlp: Language, min_df: int, features: str = "tfidf"):
         self.book = book
         self.nlp = nlp
         self.min_df = min_df
+        self.features = features
 
-    def fit(self, lemmas: list[str]) -> SimilarityCoder:
-        self.vectorizer_, self.matrix_ = fit_lemmas(lemmas, self.min_df)
+    def fit(self, lemmas: list[str], texts: list[str] | None = None) -> SimilarityCoder:
         self.ids_, self.include_, self.exclude_ = code_profiles(self.book, self.nlp)
+        if self.features == "embeddings":
+            from pipeline.nlp.embeddings import embed
+
+            codes = self.book.codable
+            self.matrix_ = embed(texts if texts is not None else lemmas)
+            self.vectorizer_ = None
+            self.code_vectors_ = embed([c.profile() for c in codes])
+            self.exclude_vectors_ = embed([" ".join([c.exclude, *c.exclude_keywords])
+                                           for c in codes])
+            return self
+        self.vectorizer_, self.matrix_ = fit_lemmas(lemmas, self.min_df)
         return self
 
     @property
@@ -89,6 +105,13 @@ class SimilarityCoder:
                ) -> np.ndarray:
         """(segments x codes) for the fitted segments at `rows` (all when None)."""
         X = self.matrix_ if rows is None else self.matrix_[rows]
+        if self.features == "embeddings":
+            scores = X @ self.code_vectors_.T
+            if exclude_weight:
+                empty = ~self.exclude_vectors_.any(axis=1)   # no do-not-use-when text
+                scores = scores - exclude_weight * np.where(empty, 0.0,
+                                                            X @ self.exclude_vectors_.T)
+            return scores
         return score_matrix(X, self.vectorizer_, self.include_, self.exclude_, exclude_weight)
 
     def codings(self, segment_ids: np.ndarray, scores: np.ndarray, threshold: float,
@@ -97,10 +120,11 @@ class SimilarityCoder:
         """One row per (segment, code) at or above `threshold`, best `max_codes` a segment."""
         pairs = top_codes(scores, threshold, max_codes)
         X = self.matrix_ if rows is None else self.matrix_[rows]
+        terms = evidence_terms and self.features == "tfidf"
         return pd.DataFrame({
             "segment_id": [segment_ids[i] for i, _ in pairs],
             "code_id": [self.ids_[j] for _, j in pairs],
             "score": [round(float(scores[i, j]), 4) for i, j in pairs],
             "evidence": (evidence(X, self.vectorizer_, self.include_, pairs)
-                         if evidence_terms else [""] * len(pairs)),
+                         if terms else [""] * len(pairs)),
         }, columns=["segment_id", "code_id", "score", "evidence"])

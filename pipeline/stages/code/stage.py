@@ -99,7 +99,7 @@ def model_rows(segments: pd.DataFrame, X, labels: pd.DataFrame, params: CodePara
             if len(probs.columns) else _no_probs())
     long["prob"] = long["prob"].astype(float)
     threshold = models.set_index("code_id")["threshold"]
-    hits = long[long["prob"] >= long["code_id"].map(threshold)]
+    hits = long[long["prob"] >= long["code_id"].map(threshold).astype(float)]
     proposed = pd.DataFrame({"segment_id": hits["segment_id"], "code_id": hits["code_id"],
                              "source": "auto:model", "coder": "auto",
                              "score": hits["prob"].round(4),
@@ -146,8 +146,10 @@ def auto_codings(segments: pd.DataFrame, book: Codebook, sim: SimilarityCoder,
     auto = [pattern_rows(match_segments(segments, book, nlp), params.pattern_min_terms)]
     if sim.usable:
         scores = sim.scores(exclude_weight=params.exclude_weight)
-        found = sim.codings(segments["segment_id"].to_numpy(), scores,
-                            params.similarity_threshold, params.similarity_max_codes)
+        threshold = (params.embedding_threshold if params.features == "embeddings"
+                     else params.similarity_threshold)
+        found = sim.codings(segments["segment_id"].to_numpy(), scores, threshold,
+                            params.similarity_max_codes)
         auto.append(found.assign(source="auto:similarity", coder="auto")[CODING_COLUMNS])
     rows = pd.concat(auto, ignore_index=True)
     short = set(segments.loc[segments["n_words"] < params.min_words, "segment_id"])
@@ -165,8 +167,8 @@ def run(transcripts: pd.DataFrame, segments: pd.DataFrame, codebooks: CodebookIn
     human = spans_to_segments(spans, segments, params.span_min_overlap)
     read = read_segments(human, coverage, segments)
     confirmed = pd.concat([human_rows(human), accepted_rows(reviews)], ignore_index=True)
-    sim = SimilarityCoder(book, fast_nlp(params.lang), params.min_df).fit(
-        segments["lemmas"].tolist())
+    sim = SimilarityCoder(book, fast_nlp(params.lang), params.min_df, params.features).fit(
+        segments["lemmas"].tolist(), segments["text"].tolist())
     auto = auto_codings(segments, book, sim, params) if params.suggest else \
         pd.DataFrame(columns=CODING_COLUMNS)
     codes = [c.id for c in book.codable]

@@ -51,3 +51,25 @@ def test_segments_score_highest_on_their_code() -> None:
 def test_top_codes_threshold_and_limit() -> None:
     scores = np.array([[0.5, 0.3, 0.1], [0.05, 0.02, 0.01], [0.2, 0.2, 0.4]])
     assert top_codes(scores, 0.15, 2) == [(0, 0), (0, 1), (2, 2), (2, 0)]
+
+
+def test_embeddings_find_codes_that_have_only_a_name() -> None:
+    import pytest
+
+    from pipeline.nlp import embeddings
+    if not embeddings.available():
+        pytest.skip("wordllama not installed")
+    book = load_codebook([("b.yml", """
+codes:
+  - {id: money, label: Funding and budgets, definition: Funding and budgets}
+  - {id: tests, label: Standardized testing, definition: Standardized testing}
+""")])
+    texts = ["The grant ends in June and the budget is gone.",
+             "Our scores on the provincial exam went down."]
+    coder = SimilarityCoder(book, fast_nlp("en"), 1, "embeddings").fit(["x", "y"], texts)
+    scores = coder.scores()
+    assert scores.shape == (2, 2)
+    assert scores[0].argmax() == 0 and scores[1].argmax() == 1
+    found = coder.codings(np.array(["a", "b"]), scores, threshold=0.0, max_codes=1)
+    assert found[["segment_id", "code_id"]].values.tolist() == [["a", "money"], ["b", "tests"]]
+    assert found["evidence"].tolist() == ["", ""]
