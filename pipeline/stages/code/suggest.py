@@ -19,14 +19,21 @@ SUGGESTION_COLUMNS = ["suggestion_id", "priority", "segment_id", "code_id", "sou
 
 
 def _grouped(auto: pd.DataFrame) -> pd.DataFrame:
+    """One row per (segment, code): its sources, best score, and distinct evidence terms."""
+    keys = ["segment_id", "code_id"]
     if auto.empty:
-        return pd.DataFrame(columns=["segment_id", "code_id", "sources", "score", "evidence"])
-    return (auto.groupby(["segment_id", "code_id"], sort=True)
-            .agg(sources=("source", lambda s: "; ".join(sorted(set(s)))),
-                 score=("score", "max"),
-                 evidence=("evidence", lambda e: "; ".join(dict.fromkeys(
-                     term for x in e for term in str(x).split("; ") if term))))
-            .reset_index())
+        return pd.DataFrame(columns=[*keys, "sources", "score", "evidence"])
+    rows = auto.sort_values([*keys, "source"]).drop_duplicates([*keys, "source"])
+    grouped = rows.groupby(keys, sort=True)
+    out = grouped.agg(sources=("source", "; ".join), score=("score", "max"),
+                      evidence=("evidence", lambda e: "; ".join(x for x in e if x)),
+                      n=("source", "size")).reset_index()
+    # Terms repeat only where several sources agree: deduplicate those rows alone.
+    many = out["n"] > 1
+    out.loc[many, "evidence"] = [
+        "; ".join(dict.fromkeys(term for term in e.split("; ") if term))
+        for e in out.loc[many, "evidence"]]
+    return out.drop(columns="n")
 
 
 def _uncertainty(table: pd.DataFrame, probs: pd.DataFrame, thresholds: dict[str, float]
