@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from pipeline.stages.cases.blocks import Doc
+from pipeline.stages.cases.evidence import evidence_basis
 
 BALANCE_COLUMNS = ["dimension", "value", "n_quotes", "quote_share", "n_participants",
                    "participant_share", "ratio", "over_represented"]
@@ -51,6 +52,7 @@ def cross_case_doc(sites: pd.DataFrame, ev, balance: pd.DataFrame, params) -> Do
     doc.paragraph(f"{len(ev.transcripts)} interviews with {len(ev.participants)} participants "
                   f"at {n_sites} sites. A theme counts as voiced at a site when at least "
                   f"{params.min_share:.0%} of the site's participants voiced it.")
+    doc.paragraph(evidence_basis(ev))
     voiced = _voicing(ev, params.min_share)
     for kind, title in (("code", "Themes across sites (codebook)"),
                         ("category", "Emerging categories across sites")):

@@ -66,6 +66,19 @@ class Evidence:
         return self._groups.get((site, theme_id), self.pairs.iloc[0:0])
 
 
+def evidence_basis(ev: Evidence) -> str:
+    """What the counts rest on: confirmed codings, unless suggestions were included."""
+    pairs = ev.pairs
+    machine = pairs[~pairs["confirmed"] & pairs["theme_id"].str.startswith("code:")] \
+        if "confirmed" in pairs else pairs.iloc[0:0]
+    if machine.empty:
+        return ("Codebook themes rest on confirmed codings only (human codings and accepted "
+                "suggestions); machine suggestions awaiting review are listed apart, in "
+                "suggestions.md. Emerging categories come from machine comparison.")
+    return ("Counts include machine suggestions that no researcher has confirmed; each "
+            "theme says how many participants count on them alone.")
+
+
 def _terms(row: dict, theme_label: str) -> list[str]:
     found = [t.strip().lower() for t in str(row.get("terms", "")).split(";") if t.strip()]
     label = [w.lower() for w in theme_label.replace("/", " ").split() if len(w) > 3]

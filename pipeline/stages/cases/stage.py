@@ -14,7 +14,7 @@ import pandas as pd
 from pipeline.core.errors import Problem
 from pipeline.stages.cases.blocks import BLOCK_COLUMNS, QUOTE_COLUMNS, Doc
 from pipeline.stages.cases.cross_case import cross_case_doc, quote_balance
-from pipeline.stages.cases.evidence import Evidence, theme_section
+from pipeline.stages.cases.evidence import Evidence, evidence_basis, theme_section
 from pipeline.stages.cases.params import CaseParams
 from pipeline.stages.cases.review_doc import suggestions_doc
 
@@ -37,17 +37,6 @@ def _profile(doc: Doc, site: dict, ev: Evidence) -> None:
                f"{tr['n_participant_words'].sum():,} words of participant speech")
     dates = pd.to_datetime(tr["interview_date"])
     doc.bullet(f"interviewed {dates.min():%d %B %Y} to {dates.max():%d %B %Y}")
-
-
-def evidence_basis(ev: Evidence) -> str:
-    """What the counts rest on: confirmed codings, unless suggestions were included."""
-    machine = ev.pairs[~ev.pairs["confirmed"] & ev.pairs["theme_id"].str.startswith("code:")]
-    if machine.empty:
-        return ("Codebook themes rest on confirmed codings only (human codings and accepted "
-                "suggestions); machine suggestions awaiting review are listed apart, in "
-                "suggestions.md. Emerging categories come from machine comparison.")
-    return ("Counts include machine suggestions that no researcher has confirmed; each "
-            "theme says how many participants count on them alone.")
 
 
 def site_doc(site: dict, ev: Evidence, params: CaseParams) -> Doc:

@@ -1,12 +1,15 @@
 """code: apply the codebook to participant segments (deductive coding).
 
-Three automatic sources, each row with a score and its evidence:
+Confirmed codings: human codings (``human:<coder>``), never overwritten, and suggestions a
+reviewer accepted (``review:<reviewer>``). Suggested codings, each with a score and evidence:
 - ``auto:pattern``: keyword phrases and token patterns matched on lemmas;
-- ``auto:similarity``: TF-IDF similarity to the code's definition, use-when text, examples and
-  keywords, minus similarity to its do-not-use-when text;
-- ``auto:model``: when human codings exist, a classifier trained on them proposes codes for the
-  segments nobody coded.
-Human codings (``human:<coder>``) are carried through unchanged and never overwritten.
+- ``auto:similarity``: similarity (TF-IDF or embeddings) to the code's definition, use-when
+  text, examples and keywords, minus similarity to its do-not-use-when text;
+- ``auto:model``: per code, a calibrated classifier of what researchers decided on the segments
+  they read, proposing only at a threshold that meets its cross-validated precision target.
+No segment shorter than ``min_words`` gets a suggestion. The stage also measures the automatic
+sources against the researchers on every segment they read, and ranks the undecided
+suggestions for review.
 """
 from __future__ import annotations
 

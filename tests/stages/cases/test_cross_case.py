@@ -129,6 +129,10 @@ def test_cross_case_doc_tables_bullets_and_balance() -> None:
         ("paragraph", 0, "5 interviews with 6 participants at 4 sites. A theme counts as "
                          "voiced at a site when at least 50% of the site's participants "
                          "voiced it."),
+        ("paragraph", 0, "Codebook themes rest on confirmed codings only (human codings and "
+                         "accepted suggestions); machine suggestions awaiting review are "
+                         "listed apart, in suggestions.md. Emerging categories come from "
+                         "machine comparison."),
         ("heading", 2, "Themes across sites (codebook)"),
         ("table", 0, [["Theme", "Sites (of 4)", "Mean share", "Where"],
                       ["Alpha", "4", "75%", "O1, O2, O3, O10"],
@@ -177,10 +181,10 @@ def test_tables_list_at_most_fifteen_themes_but_bullets_list_all() -> None:
                            "share_participants": 1.0})
     blocks = _blocks(cross_case_doc(SITES, _ev(matrix, themes), quote_balance(
         QUOTES, PARTICIPANTS, 1.5), CaseParams()))
-    table = blocks[3][2]
+    table = blocks[4][2]
     assert [r[0] for r in table[1:]] == [f"T{i:02d}" for i in range(15)]
     assert table[0][1] == "Sites (of 1)"
-    assert blocks[4] == ("bullet", 0, "Shared (70% of sites or more): "
+    assert blocks[5] == ("bullet", 0, "Shared (70% of sites or more): "
                          + "; ".join(f"T{i:02d}" for i in range(20)))
 
 
@@ -188,12 +192,12 @@ def test_min_share_decides_where_a_theme_counts_as_voiced() -> None:
     blocks = _blocks(cross_case_doc(SITES, _ev(), quote_balance(QUOTES, PARTICIPANTS, 1.5),
                                     CaseParams(min_share=0.9)))
     assert "at least 90% of the site's participants" in blocks[1][2]
-    assert blocks[3][2][1:] == [["Delta", "3", "100%", "O1, O2, O3"],
+    assert blocks[4][2][1:] == [["Delta", "3", "100%", "O1, O2, O3"],
                                 ["Alpha", "2", "100%", "O1, O3"],     # ties: by label
                                 ["Epsilon", "2", "100%", "O1, O2"],
                                 ["Anchor", "1", "100%", "O3"],
                                 ["Beta", "1", "100%", "O2"]]
-    assert blocks[4][2] == "Shared (70% of sites or more): Delta"
+    assert blocks[5][2] == "Shared (70% of sites or more): Delta"
 
 
 def test_a_theme_voiced_at_every_site_is_not_site_specific() -> None:
@@ -201,8 +205,8 @@ def test_a_theme_voiced_at_every_site_is_not_site_specific() -> None:
                           columns=["site", "theme_id", "share_participants"])
     blocks = _blocks(cross_case_doc(SITES, _ev(matrix), quote_balance(
         QUOTES, PARTICIPANTS, 1.5), CaseParams()))
-    assert blocks[4] == ("bullet", 0, "Shared (70% of sites or more): Alpha")
-    assert blocks[5] == ("bullet", 0, "Site-specific (one or two sites): Beta (O1)")
+    assert blocks[5] == ("bullet", 0, "Shared (70% of sites or more): Alpha")
+    assert blocks[6] == ("bullet", 0, "Site-specific (one or two sites): Beta (O1)")
 
 
 def test_balance_paragraph_states_the_configured_threshold() -> None:
