@@ -52,7 +52,8 @@ def cross_case_doc(sites: pd.DataFrame, ev, balance: pd.DataFrame, params) -> Do
     doc.paragraph(f"{len(ev.transcripts)} interviews with {len(ev.participants)} participants "
                   f"at {n_sites} sites. A theme counts as voiced at a site when at least "
                   f"{params.min_share:.0%} of the site's participants voiced it.")
-    doc.paragraph(evidence_basis(ev))
+    doc.paragraph(evidence_basis(ev) + (f" Across the study, {ev.coverage()}."
+                                        if len(ev.segments) else ""))
     voiced = _voicing(ev, params.min_share)
     for kind, title in (("code", "Themes across sites (codebook)"),
                         ("category", "Emerging categories across sites")):

@@ -25,10 +25,11 @@ class Evidence:
     pairs: pd.DataFrame         # segment x theme with site, role, participant, human, score, terms
     matrix: pd.DataFrame
     spans: pd.DataFrame         # human coding spans: citation_id, start/end_char, code, coder
+    read: frozenset = frozenset()   # segments a researcher read
 
     @classmethod
     def build(cls, transcripts, participants, segments, codings, themes, segment_themes,
-              theme_matrix, spans) -> Evidence:
+              theme_matrix, spans, read_segments=None) -> Evidence:
         """A pair rests on confirmed codings when a researcher stands behind it, and only
         then on them: machine evidence never picks the quote of a confirmed finding."""
         code_ev = codings.assign(theme_id="code:" + codings["code_id"],
@@ -51,7 +52,18 @@ class Evidence:
         pairs["terms"] = pairs["terms"].fillna("")
         return cls(transcripts, participants, segments.set_index("segment_id"), themes,
                    pairs, theme_matrix, spans[["citation_id", "start_char", "end_char",
-                                               "code_id", "coder"]])
+                                               "code_id", "coder"]],
+                   frozenset(read_segments["segment_id"]) if read_segments is not None
+                   else frozenset())
+
+    def coverage(self, site: str | None = None) -> str:
+        """How much of the participants' speech a researcher read, in words."""
+        segs = self.segments if site is None else self.segments[self.segments["site"] == site]
+        n_read = int(segs.index.isin(self.read).sum())
+        if n_read == len(segs):
+            return f"researchers read all {len(segs)} participant segments"
+        return (f"researchers read {n_read} of {len(segs)} participant segments "
+                f"({n_read / max(1, len(segs)):.0%}); codebook themes count only those")
 
     def coder_spans(self, citation_id: str, code_id: str) -> pd.DataFrame:
         s = self.spans
@@ -101,7 +113,7 @@ def _who(coders: list[str]) -> str:
 def provenance_note(row: dict, ev: Evidence | None = None, start: int = -1, end: int = -1
                     ) -> str:
     """Why the segment counts for the theme, honestly: "coded by X" only when the quote lies
-    inside X's span; "from a segment X coded" when X's span covers the segment but not the
+    inside X's span; "from a segment coded by X" when X's span covers the segment but not the
     quote; who accepted a suggestion; or which machine method, when no researcher did."""
     sources = [s.strip() for s in str(row.get("source", "")).split(";") if s.strip()]
     coders = sorted(s.removeprefix("human:") for s in sources if s.startswith("human:"))
@@ -109,7 +121,7 @@ def provenance_note(row: dict, ev: Evidence | None = None, start: int = -1, end:
     if coders or reviewers:
         inside, around = _placed(coders, row, ev, start, end)
         parts = [f"coded by {_who(inside)}"] if inside else []
-        parts += [f"from a segment {_who(around)} coded"] if around else []
+        parts += [f"from a segment coded by {_who(around)}"] if around else []
         parts += [f"a machine suggestion accepted by {_who(reviewers)}"] if reviewers else []
         return "; ".join(parts)
     methods = [_SOURCE_NAMES.get(s, s) for s in sources]

@@ -37,6 +37,7 @@ def _profile(doc: Doc, site: dict, ev: Evidence) -> None:
                f"{tr['n_participant_words'].sum():,} words of participant speech")
     dates = pd.to_datetime(tr["interview_date"])
     doc.bullet(f"interviewed {dates.min():%d %B %Y} to {dates.max():%d %B %Y}")
+    doc.bullet(f"coding: {ev.coverage(site['site'])}")
 
 
 def site_doc(site: dict, ev: Evidence, params: CaseParams) -> Doc:
@@ -64,10 +65,11 @@ def site_doc(site: dict, ev: Evidence, params: CaseParams) -> Doc:
 def run(transcripts: pd.DataFrame, sites: pd.DataFrame, participants: pd.DataFrame,
         segments: pd.DataFrame, codings: pd.DataFrame, themes: pd.DataFrame,
         segment_themes: pd.DataFrame, theme_matrix: pd.DataFrame, human_codings: pd.DataFrame,
-        suggestions: pd.DataFrame, codes: pd.DataFrame, *, params: CaseParams
+        suggestions: pd.DataFrame, codes: pd.DataFrame, read_segments: pd.DataFrame, *,
+        params: CaseParams
         ) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
     ev = Evidence.build(transcripts, participants, segments, codings, themes, segment_themes,
-                        theme_matrix, human_codings)
+                        theme_matrix, human_codings, read_segments)
     docs = [site_doc(s, ev, params) for s in sites.to_dict("records")
             if s["site"] in set(transcripts["site"])]
     quotes = pd.DataFrame([q for d in docs for q in d.quotes], columns=QUOTE_COLUMNS)

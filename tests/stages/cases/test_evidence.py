@@ -392,9 +392,9 @@ def test_coded_by_only_when_the_quote_lies_inside_the_coders_span(ev: Evidence) 
     start, end = int(p1["start_char"]), int(p1["end_char"])
     assert provenance_note(row, ev, start, end) == "coded by marsh"
     assert provenance_note(row, ev, start + 4, end - 3) == "coded by marsh"
-    assert provenance_note(row, ev, start, end + 5) == "from a segment marsh coded"
+    assert provenance_note(row, ev, start, end + 5) == "from a segment coded by marsh"
     other = dict(row, theme_id="code:funding")     # marsh's span is of another code
-    assert provenance_note(other, ev, start, end) == "from a segment marsh coded"
+    assert provenance_note(other, ev, start, end) == "from a segment coded by marsh"
 
 
 def test_discrepant_quotes_say_why(ev: Evidence) -> None:
