@@ -80,7 +80,6 @@ def review_ingest(catalog: Catalog, cfg: Config, quiet: bool, file: Path, review
       qda review ingest outputs/review/round-1.xlsx --reviewer ana
     """
     from pipeline.exchange.review import check_sheet, read_sheet, stored_csv
-    from pipeline.stages.code import suggestion_id
 
     try:
         table = read_sheet(file.read_bytes(), file.name)
@@ -88,7 +87,7 @@ def review_ingest(catalog: Catalog, cfg: Config, quiet: bool, file: Path, review
         raise click.ClickException(f"{file}: cannot read the sheet ({exc})") from None
     codes = set(catalog.load("codes")["code_id"])
     checked = check_sheet(table, str(file), catalog.load("segments"), codes, reviewer,
-                          dt.date.today().isoformat(), suggestion_id)
+                          dt.date.today().isoformat())
     if checked.problems:
         print_problems(checked.problems, err=True)
         raise click.ClickException(f"{len(checked.problems)} problem(s) in the sheet; "

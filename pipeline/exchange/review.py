@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from pipeline.codebook.review import decision_problem
 from pipeline.core.errors import Problem, error
 from pipeline.core.files import fix_office_dates
 
@@ -21,7 +22,6 @@ SHEET_COLUMNS = ["item_id", "round", "priority", "site", "locator", "code_id", "
                  "comment", "segment_id"]
 STORED_COLUMNS = ["item_id", "segment_id", "code_id", "decision", "reviewer", "comment",
                   "sources", "reviewed", "text"]
-DECISIONS = ("accept", "reject")
 
 
 def sheet(suggestions: pd.DataFrame, segments: pd.DataFrame, codes: pd.DataFrame,
@@ -91,7 +91,7 @@ class Checked:
 
 
 def check_sheet(table: pd.DataFrame, name: str, segments: pd.DataFrame, codes: set[str],
-                reviewer: str, today: str, item_id) -> Checked:
+                reviewer: str, today: str) -> Checked:
     """Every problem of a filled sheet, with its row; the decided rows when there is none."""
     missing = [c for c in ("item_id", "segment_id", "code_id", "decision") if c not in table]
     if missing:
@@ -101,7 +101,9 @@ def check_sheet(table: pd.DataFrame, name: str, segments: pd.DataFrame, codes: s
     problems, rows, seen = [], [], {}
     for i, row in enumerate(table.to_dict("records"), start=2):
         decision = row["decision"].lower()
-        why = _row_problem(row, decision, texts, codes, reviewer, item_id)
+        why = decision_problem(row["item_id"], row["segment_id"], row["code_id"], decision,
+                               row.get("reviewer") or reviewer, texts.index, codes) \
+            if decision else ""
         if not why and row["item_id"] in seen and seen[row["item_id"]] != decision:
             why = f"item {row['item_id']} is decided twice, differently"
         if why:
@@ -120,20 +122,6 @@ def check_sheet(table: pd.DataFrame, name: str, segments: pd.DataFrame, codes: s
     decided = pd.DataFrame(rows, columns=STORED_COLUMNS).drop_duplicates("item_id")
     return Checked(decided, problems, int(rounds[-1]) if rounds else 0)
 
-
-def _row_problem(row: dict, decision: str, texts: pd.Series, codes: set[str], reviewer: str,
-                 item_id) -> str:
-    if decision not in ("", *DECISIONS):
-        return f"decision {row['decision']!r} must be accept, reject or empty"
-    if row["segment_id"] not in texts.index:
-        return f"segment {row['segment_id']!r} is not in the analysis"
-    if row["code_id"] not in codes:
-        return f"unknown code_id {row['code_id']!r}"
-    if row["item_id"] != item_id(row["segment_id"], row["code_id"]):
-        return f"item_id {row['item_id']!r} does not match its segment and code"
-    if decision and not (row.get("reviewer") or reviewer):
-        return "no reviewer: fill the reviewer column or pass --reviewer"
-    return ""
 
 
 def stored_csv(decided: pd.DataFrame) -> bytes:

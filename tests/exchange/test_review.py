@@ -3,8 +3,8 @@ import io
 
 import pandas as pd
 
+from pipeline.codebook.review import suggestion_id
 from pipeline.exchange.review import check_sheet, read_sheet, sheet, stored_csv, to_csv, to_xlsx
-from pipeline.stages.code.evidence import suggestion_id
 
 SEGMENTS = pd.DataFrame({"segment_id": ["a:1", "a:2"], "text": ["Funding ended.", "EQAO."],
                          "question": ["And money?", None]})
@@ -38,20 +38,18 @@ def test_a_filled_sheet_is_checked_completely() -> None:
     table = read_sheet(to_csv(sheet(SUGGESTIONS, SEGMENTS, CODES, 1, 5)), "r.csv")
     table.loc[0, "decision"], table.loc[1, "decision"] = "Accept", "reject"
     good = check_sheet(table, "r.csv", SEGMENTS, {"funding", "testing"}, "ana",
-                       "2026-12-01", suggestion_id)
+                       "2026-12-01")
     assert good.problems == [] and good.round_no == 1
     stored = pd.read_csv(io.BytesIO(stored_csv(good.decided)))
     assert stored[["segment_id", "decision", "reviewer", "reviewed"]].values.tolist() == [
         ["a:1", "accept", "ana", "2026-12-01"], ["a:2", "reject", "ana", "2026-12-01"]]
     table.loc[1, "code_id"] = "nope"
-    bad = check_sheet(table, "r.csv", SEGMENTS, {"funding", "testing"}, "", "d",
-                      suggestion_id)
+    bad = check_sheet(table, "r.csv", SEGMENTS, {"funding", "testing"}, "", "d")
     assert [(p.line, p.message[:20]) for p in bad.problems] == [
         (2, "no reviewer: fill th"), (3, "unknown code_id 'nop")]
 
 
 def test_an_undecided_sheet_is_refused() -> None:
     table = read_sheet(to_csv(sheet(SUGGESTIONS, SEGMENTS, CODES, 1, 5)), "r.csv")
-    checked = check_sheet(table, "r.csv", SEGMENTS, {"funding", "testing"}, "ana", "d",
-                          suggestion_id)
+    checked = check_sheet(table, "r.csv", SEGMENTS, {"funding", "testing"}, "ana", "d")
     assert [p.message[:19] for p in checked.problems] == ["no row is decided: "]

@@ -8,5 +8,5 @@ __getattr__, __dir__, __all__ = _lazy.attach(__name__, submod_attrs={
     "keywords": ["match_segments"],
     "model": ["ModelSettings", "fit_codes", "trainable"],
     "similarity": ["SimilarityCoder"],
-    "evidence": ["suggestion_id", "labels"],
+    "evidence": ["labels"],
 })

@@ -9,22 +9,16 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 
 import pandas as pd
 
+from pipeline.codebook.review import decision_problem
 from pipeline.core.errors import Problem, error
 from pipeline.core.inputs import SourceFile
 
 COVERAGE_COLUMNS = ("citation_id", "coder")
 REVIEW_COLUMNS = ("item_id", "segment_id", "code_id", "decision", "reviewer")
-DECISIONS = ("accept", "reject")
-
-
-def suggestion_id(segment_id: str, code_id: str) -> str:
-    """A stable id for a (segment, code) suggestion, the same in every round."""
-    return "s" + hashlib.sha256(f"{segment_id}\0{code_id}".encode()).hexdigest()[:10]
 
 
 def _rows(src: SourceFile, required: tuple[str, ...], problems: list[Problem]
@@ -65,7 +59,8 @@ def read_reviews(files: tuple[SourceFile, ...], segments: pd.DataFrame, code_ids
     rows = []
     for src in files:
         for line, row in _rows(src, REVIEW_COLUMNS, problems):
-            bad = _review_problem(row, known, code_ids)
+            bad = decision_problem(row["item_id"], row["segment_id"], row["code_id"],
+                                   row["decision"], row["reviewer"], known, code_ids)
             if bad:
                 problems.append(error(src.path, line, bad))
                 continue
@@ -79,20 +74,6 @@ def read_reviews(files: tuple[SourceFile, ...], segments: pd.DataFrame, code_ids
     table = pd.DataFrame(rows, columns=cols)
     return table.drop_duplicates(["segment_id", "code_id"], keep="last"), problems
 
-
-def _review_problem(row: dict[str, str], segments: set[str], codes: set[str]) -> str:
-    if row["decision"] not in DECISIONS:
-        return f"decision {row['decision']!r} is not accept or reject"
-    if row["segment_id"] not in segments:
-        return (f"segment {row['segment_id']!r} is not in this analysis (its transcript "
-                f"changed or was removed)")
-    if row["code_id"] not in codes:
-        return f"unknown code_id {row['code_id']!r}"
-    if row["item_id"] != suggestion_id(row["segment_id"], row["code_id"]):
-        return f"item_id {row['item_id']!r} does not belong to this segment and code"
-    if not row["reviewer"]:
-        return "empty reviewer"
-    return ""
 
 
 def read_segments(human: pd.DataFrame, coverage: pd.DataFrame, segments: pd.DataFrame

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pipeline.stages.code.evidence import suggestion_id
+from pipeline.codebook.review import suggestion_id
 
 SUGGESTION_COLUMNS = ["suggestion_id", "priority", "segment_id", "code_id", "sources", "score",
                       "evidence", "reliability", "uncertainty", "citation_id", "site", "role",

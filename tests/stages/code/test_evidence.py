@@ -3,6 +3,7 @@ training labels they make."""
 import numpy as np
 import pandas as pd
 
+from pipeline.codebook.review import suggestion_id
 from pipeline.core.inputs import make_source
 from pipeline.stages.code.evidence import (
     accepted_rows,
@@ -10,7 +11,6 @@ from pipeline.stages.code.evidence import (
     read_coverage,
     read_reviews,
     read_segments,
-    suggestion_id,
 )
 
 SEGMENTS = pd.DataFrame({"segment_id": ["a:1", "a:2", "b:1"],
@@ -51,7 +51,7 @@ def test_reviews_are_checked_row_by_row_and_the_last_round_wins() -> None:
     table, problems = read_reviews((bad, later), SEGMENTS, {"funding"})
     expected = [(3, "segment 'a:9' is not in this analysis"), (4, "unknown code_id 'nope'"),
                 (5, "decision 'maybe' is not accept or reject"),
-                (6, "item_id 's0000000000' does not belong"), (7, "empty reviewer")]
+                (6, "item_id 's0000000000' does not belong"), (7, "no reviewer")]
     assert [p.line for p in problems] == [line for line, _ in expected]
     assert all(p.message.startswith(text) for p, (_, text) in zip(problems, expected))
     assert table[["segment_id", "code_id", "decision"]].values.tolist() == [
