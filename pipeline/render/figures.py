@@ -43,17 +43,22 @@ def saturation_figure(sat: pd.DataFrame) -> Figure:
 
 def heatmap_figure(matrix: pd.DataFrame, themes: pd.DataFrame, sites: list[str],
                    top: int = 25) -> Figure:
-    """Sites x the `top` most widely voiced themes, coloured by share of participants."""
-    labels = themes.set_index("theme_id")["label"]
+    """Sites x the `top` most widely voiced themes, coloured by share of participants.
+    Emerging categories are machine-made: their labels say so, apart from codebook themes,
+    which rest on confirmed codings."""
+    kinds = themes.set_index("theme_id")["kind"] if "kind" in themes else pd.Series(dtype=str)
+    labels = {t: (f"[machine] {label}" if kinds.get(t) == "category" else str(label))
+              for t, label in themes.set_index("theme_id")["label"].items()}
     spread = matrix.groupby("theme_id")["share_participants"].sum().sort_values(
         ascending=False, kind="stable")
     chosen = list(spread.index[:top])
     grid = (matrix[matrix["theme_id"].isin(chosen)]
             .pivot_table(index="theme_id", columns="site", values="share_participants")
             .reindex(index=chosen, columns=sites).fillna(0.0))
-    # Wide enough for the theme labels even with one or two sites.
-    fig, ax = plt.subplots(figsize=(max(6.0, 1.0 + 0.55 * len(sites)),
-                                    1.2 + 0.3 * max(3, len(chosen))),
+    # Room for the longest label and a readable cell per site, whatever their number.
+    longest = max((len(str(labels.get(t, t))[:58]) for t in chosen), default=10)
+    fig, ax = plt.subplots(figsize=(max(6.0, 2.2 + 0.075 * longest + 0.45 * len(sites)),
+                                    1.6 + 0.3 * max(3, len(chosen))),
                            constrained_layout=True)
     if not chosen:
         ax.text(0.5, 0.5, "No themes voiced yet", ha="center", va="center")
@@ -61,8 +66,12 @@ def heatmap_figure(matrix: pd.DataFrame, themes: pd.DataFrame, sites: list[str],
         return fig
     image = ax.imshow(grid.to_numpy(), cmap="Blues", vmin=0, vmax=1, aspect="auto")
     ax.set_xticks(range(len(sites)), sites)
-    ax.set_yticks(range(len(chosen)), [str(labels.get(t, t))[:48] for t in chosen])
-    ax.set_title("Share of each site's participants voicing the theme")
+    ax.set_yticks(range(len(chosen)), [str(labels.get(t, t))[:58] for t in chosen])
+    fig.suptitle("Share of each site's participants voicing the theme")
+    if any(kinds.get(t) == "category" for t in chosen):
+        fig.supxlabel("[machine]: an emerging category from machine comparison, not yet "
+                      "confirmed; other rows: codebook themes, confirmed codings only",
+                      fontsize="small")
     fig.colorbar(image, ax=ax, shrink=0.6, label="share of participants")
     return fig
 

@@ -37,6 +37,17 @@ def test_heatmap_rows_are_themes_by_spread_and_empty_is_a_message() -> None:
     assert empty.texts[0].get_text() == "No themes voiced yet"
 
 
+def test_heatmap_marks_machine_made_categories() -> None:
+    from pipeline.render.figures import heatmap_figure
+    matrix = pd.DataFrame({"site": ["O1", "O1"], "theme_id": ["code:a", "category:X-1"],
+                           "share_participants": [1.0, 0.5]})
+    themes = pd.DataFrame({"theme_id": ["code:a", "category:X-1"], "label": ["Alpha", "fund"],
+                           "kind": ["code", "category"]})
+    fig = heatmap_figure(matrix, themes, ["O1"])
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["Alpha", "[machine] fund"]
+    assert fig.get_supxlabel().startswith("[machine]: an emerging category")
+
+
 def test_the_render_stage_writes_png_and_svg_of_each_figure_reproducibly() -> None:
     from pipeline.render.figures import run
     from pipeline.render.params import FigureParams
