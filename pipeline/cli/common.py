@@ -62,10 +62,6 @@ def project_options(func: Callable) -> Callable:
     return wrapper
 
 
-def write_new(catalog: Catalog, path: Path, data: bytes) -> Path:
-    """A file a researcher will own; an existing one is never replaced."""
-    return catalog.write_new(path, data)
-
 
 def command_provenance(command: str, cfg: Any, catalog: Catalog,
                        tables: Iterable[str] = ()) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from pipeline.cli.common import CONTEXT, command_provenance, project_options, write_new
+from pipeline.cli.common import CONTEXT, command_provenance, project_options
 from pipeline.core.registry import OUTPUTS
 
 if TYPE_CHECKING:
@@ -110,7 +110,7 @@ def refi_import(catalog: Catalog, cfg: Config, quiet: bool, file: Path, output: 
     data = file.read_bytes()
     imported = read_refi(data, file.name)
     target = output or catalog.codebooks_dir / f"{file.stem}.yml"
-    write_new(catalog, target, imported.yaml.encode())
+    catalog.write_new(target, imported.yaml.encode())
     click.echo(f"{len(imported.book.codes)} codes written to {catalog.rel(target)}.")
     for loss in imported.losses:
         click.echo(f"  not carried over: {loss}")
@@ -119,7 +119,7 @@ def refi_import(catalog: Catalog, cfg: Config, quiet: bool, file: Path, output: 
             "transcripts") else set()
         if imported.codes_corpus(names):
             copy = catalog.codebooks_dir / "codings" / file.name
-            write_new(catalog, copy, data)
+            catalog.write_new(copy, data)
             click.echo(f"{len(imported.project.codings)} codings: copied to "
                        f"{catalog.rel(copy)}.")
 

@@ -4,7 +4,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from pipeline.cli.common import project_options, write_new
+from pipeline.cli.common import project_options
 from pipeline.core.catalog import Catalog
 from pipeline.core.errors import InputError, PipelineError, error
 
@@ -39,7 +39,7 @@ def test_input_errors_become_a_clean_exit(tmp_path: Path) -> None:
 def test_write_new_refuses_to_overwrite(tmp_path: Path) -> None:
     catalog = Catalog(tmp_path)
     target = tmp_path / "codebooks" / "mine.yml"
-    write_new(catalog, target, b"a")
+    catalog.write_new(target, b"a")
     with pytest.raises(PipelineError, match="never overwritten"):
-        write_new(catalog, target, b"b")
+        catalog.write_new(target, b"b")
     assert target.read_bytes() == b"a"
