@@ -15,7 +15,7 @@ install: $(READY)
 $(READY): setup.cfg setup.py
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test,model,embeddings]'
+	$(PY) -m pip install --quiet -e '.[test,model,embeddings,bench]'
 	@touch $@
 
 ## Run the whole analysis on corpus/ (only out-of-date stages run); ARGS="--force" re-runs all

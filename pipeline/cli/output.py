@@ -36,9 +36,11 @@ def print_summary(reports: list[StageReport], catalog: Catalog, seconds: float,
         timing = f"{r.seconds:6.1f}s" if r.status == "ran" else "   -   "
         click.echo(f"  {r.name:<9} {r.status:<11} {timing}  {_rows(r.rows)}{cache}")
     ran = sum(r.status == "ran" for r in reports)
+    held = sum(len(r.warnings) for r in reports if r.status != "ran")
+    still = f" ({held} still outstanding from earlier runs)" if held else ""
     click.echo(f"{ran} stage(s) ran, {len(reports) - ran} up to date, {len(warnings)} "
-               f"warning(s), {seconds:.1f}s. Outputs in {catalog.rel(catalog.outputs)}/ "
-               f"(provenance in run.json).")
+               f"warning(s){still}, {seconds:.1f}s. Outputs in "
+               f"{catalog.rel(catalog.outputs)}/ (provenance in run.json).")
 
 
 def tree_lines(book: Codebook, details: bool = False) -> list[str]:
@@ -79,6 +81,19 @@ def status_lines(runner: Runner, catalog: Catalog) -> list[str]:
         provs = {o: catalog.provenance(o) for o in stage.outputs if catalog.exists(o)}
         rows = {o: p.get("rows", p.get("files")) for o, p in provs.items() if p}
         lines.append(f"{stage.name:<9} {state:<12} {_rows(rows)}")
+    outstanding = [w for stage in STAGES for w in runner.outstanding(stage)
+                   if catalog.exists(stage.outputs[0])]
+    if outstanding:
+        lines.append(f"Outstanding warnings from the last runs ({len(outstanding)}):")
+        lines += [f"  {w}" for w in sorted(outstanding)[:MAX_WARNINGS]]
+        if len(outstanding) > MAX_WARNINGS:
+            lines.append(f"  ... and {len(outstanding) - MAX_WARNINGS} more")
+    if catalog.exists("categories") and catalog.exists("segment_categories"):
+        from pipeline.stages.compare import describe_categories
+
+        lines.append("Emerging categories:")
+        lines += [f"  {line}" for line in describe_categories(
+            catalog.load("categories"), catalog.load("segment_categories"))]
     if catalog.exists("saturation"):
         from pipeline.stages.compare import describe_saturation
 

@@ -32,17 +32,46 @@ class JsonCache:
         self.hits = 0
         self.misses = 0
 
-    def __call__(self, key: str, compute: Callable[[], Any]) -> Any:
+    def _path(self, key: str) -> Path:
         name = hashlib.sha256(f"{self.salt}\0{key}".encode()).hexdigest()
-        path = self.folder / name[:2] / f"{name}.json"
+        return self.folder / name[:2] / f"{name}.json"
+
+    def get(self, key: str) -> tuple[bool, Any]:
+        """(found, value); counts a hit when found."""
+        path = self._path(key)
         if path.is_file() and not self.refresh:
             try:
                 value = json.loads(path.read_text(encoding="utf-8"))
                 self.hits += 1
-                return value
+                return True, value
             except (OSError, json.JSONDecodeError):
                 pass  # a damaged entry is recomputed
+        return False, None
+
+    def put(self, key: str, value: Any) -> None:
         self.misses += 1
+        atomic_write(self._path(key),
+                     lambda tmp: tmp.write_text(json.dumps(value), encoding="utf-8"))
+
+    def __call__(self, key: str, compute: Callable[[], Any]) -> Any:
+        found, value = self.get(key)
+        if found:
+            return value
         value = compute()
-        atomic_write(path, lambda tmp: tmp.write_text(json.dumps(value), encoding="utf-8"))
+        self.put(key, value)
         return value
+
+
+def cached_many(cache: Cache, keys: list[str], compute_many: Callable[[list[int]], list[Any]]
+                ) -> list[Any]:
+    """Values for `keys`, computing the missing ones in one batch (`compute_many` gets
+    their positions), so batch-friendly work such as `nlp.pipe` stays batched."""
+    lookup = getattr(cache, "get", None)
+    found = [lookup(k) if lookup else (False, None) for k in keys]
+    todo = [i for i, (hit, _) in enumerate(found) if not hit]
+    values = [v for _, v in found]
+    for i, value in zip(todo, compute_many(todo)):
+        values[i] = value
+        if hasattr(cache, "put"):
+            cache.put(keys[i], value)
+    return values

@@ -32,6 +32,7 @@ from pipeline.core.inputs import (
     CodebookInputs,
     Corpus,
     DecisionsInput,
+    KeyHistory,
     make_source,
 )
 from pipeline.core.schemas import FILE_SETS, SCHEMAS, check, to_arrow
@@ -129,9 +130,17 @@ class Catalog:
         text = path.read_text(encoding="utf-8-sig") if path.is_file() else ""
         return DecisionsInput(self.rel(path), text)
 
-    def read_raw(self, name: str) -> Corpus | CodebookInputs | DecisionsInput:
+    def read_key_history(self) -> KeyHistory:
+        """The previous run's category keys; None when absent or unreadable (keys then
+        start afresh, as on a first run)."""
+        try:
+            return KeyHistory(self.load("category_keys"))
+        except (PipelineError, OSError, ValueError):
+            return KeyHistory(None)
+
+    def read_raw(self, name: str) -> Corpus | CodebookInputs | DecisionsInput | KeyHistory:
         return {"corpus": self.read_corpus, "codebooks": self.read_codebooks,
-                "decisions": self.read_decisions}[name]()
+                "decisions": self.read_decisions, "key_history": self.read_key_history}[name]()
 
     # ---- tables -----------------------------------------------------------------------
     @staticmethod

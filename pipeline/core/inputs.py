@@ -5,13 +5,15 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from typing import Any
 
 # File types the corpus reader picks up in corpus/transcripts/ (formats.reader reads each).
 TRANSCRIPT_SUFFIXES = (".txt", ".md", ".vtt", ".srt", ".docx")
 # Files under codebooks/codings/ that hold human codings.
 CODING_SUFFIXES = (".csv", ".qdpx")
-# Raw inputs: read from researcher-written folders rather than produced by a stage.
-RAW_INPUTS = ("corpus", "codebooks", "decisions")
+# Raw inputs: read from researcher-written folders rather than produced by a stage (and the
+# keys the last run gave its categories, which the next run continues).
+RAW_INPUTS = ("corpus", "codebooks", "decisions", "key_history")
 
 
 @dataclass(frozen=True)
@@ -70,3 +72,17 @@ class DecisionsInput:
 
     def fingerprint(self) -> str:
         return hashlib.sha256(self.text.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class KeyHistory:
+    """The category keys of the previous run (outputs/category_keys.parquet), per segment, so
+    that keys follow their categories; None on a first run or after `make clean`.
+
+    Deliberately outside the fingerprint: it only says which names categories continue, and
+    it is itself the product of the inputs that are fingerprinted, so a run that changes
+    nothing stays up to date."""
+    table: Any = None
+
+    def fingerprint(self) -> str:
+        return "key-history"

@@ -96,7 +96,8 @@ class Runner:
         fp, params, inputs = self.fingerprint(stage)
         if not force and self.is_fresh(stage, fp):
             rows = {o: _count(self.catalog.provenance(o)) for o in stage.outputs}
-            return StageReport(stage.name, "up to date", rows=rows, fingerprint=fp)
+            return StageReport(stage.name, "up to date", rows=rows, fingerprint=fp,
+                               warnings=self.outstanding(stage))
         missing = [i for i, h in inputs.items() if h is None]
         if missing:
             raise PipelineError(f"stage {stage.name} needs {', '.join(missing)}; run the "
@@ -114,7 +115,9 @@ class Runner:
                                 f"declares {', '.join(stage.outputs)} (pipeline/core/"
                                 f"registry.py)")
         prov = {"stage": stage.name, "fingerprint": fp, "params": params, "inputs": inputs,
-                "code": code_hash(stage), "versions": versions(), **self._models(stage)}
+                "code": code_hash(stage), "versions": versions(), **self._models(stage),
+                # Kept so that an up-to-date stage still reports what is outstanding.
+                "warnings": [dataclasses.asdict(w) for w in warnings]}
         for name in stage.outputs:  # every output is computed before any is written
             if self.catalog.is_file_set(name):
                 self.catalog.save_files(name, tables[name], prov)
@@ -125,14 +128,17 @@ class Runner:
                            cache.hits if cache else None, cache.misses if cache else None,
                            fp, list(warnings))
 
+    def outstanding(self, stage: Stage) -> list[Problem]:
+        """The warnings the stage's last run gave: they hold until its inputs change."""
+        prov = self.catalog.provenance(stage.outputs[0]) or {}
+        return [Problem(**w) for w in prov.get("warnings", []) if isinstance(w, dict)]
+
     def _models(self, stage: Stage) -> dict[str, str]:
         """The spaCy pipeline a stage ran, by name and version, for its provenance."""
-        if not stage.nlp:
-            return {}
         params = self.cfg.params(stage.name)
         out = {"nlp": resolve("pipeline.nlp.pipelines:describe_fast")(
-            getattr(params, "lang", "en"))}
-        if getattr(params, "features", "") == "embeddings":
+            getattr(params, "lang", "en"))} if stage.nlp else {}
+        if "embeddings" in (getattr(params, "features", ""), getattr(params, "method", "")):
             out["embeddings"] = resolve("pipeline.nlp.embeddings:describe")()
         return out
 

@@ -198,8 +198,10 @@ SCHEMAS["categories"] = {
     "quote_locators": (LS, "locators of the representative segments"),
     "quotes": (LS, "verbatim text of the representative segments"),
     "codes": (LS, "codebook codes it overlaps most"),
-    "status": (S, "accepted, minor, rejected or promoted"),
-    "computed_label": (S, "label from distinctive terms, before decisions"),
+    "phrases": (LS, "two or three representative phrases, as spoken"),
+    "status": (S, "proposed (no decision yet), accepted, rejected or promoted"),
+    "minor": (B, "voiced by fewer participants than compare.min_participants"),
+    "computed_label": (S, "label from key phrases or distinctive terms, before decisions"),
     "promoted_code": (S, "code it was promoted to, if any"),
     "decision_memo": (S, "the team's memo from decisions.yml"),
 }
@@ -208,10 +210,18 @@ SCHEMAS["segment_categories"] = {
     "citation_id": (S, "interview"),
     "site": (S, "site code"),
     "order": (INT, "place in conduct order"),
-    "category_id": (S, "site category"),
+    "compared": (B, "whether the segment took part in comparison"),
+    "left_out": (S, "why it did not ('' when it did)"),
+    "category_id": (S, "site category (null when left out)"),
     "similarity": (F, "cosine to the site category's centroid"),
-    "cross_category_id": (S, "cross-site category"),
+    "cross_category_id": (S, "cross-site category (null when left out)"),
     "cross_similarity": (F, "cosine to the cross-site category's centroid"),
+}
+SCHEMAS["category_keys"] = {
+    "segment_id": (S, "segment"),
+    "site": (S, "site code"),
+    "category_id": (S, "site category key this run gave it, before decisions"),
+    "cross_category_id": (S, "cross-site category key, before decisions"),
 }
 SCHEMAS["saturation"] = {
     "scope": (S, "overall, or a site code"),

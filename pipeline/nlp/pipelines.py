@@ -22,24 +22,40 @@ class LowerLookupLemmatizer:
         self.table = load_lookups(nlp.lang, ["lemma_lookup"]).get_table("lemma_lookup")
 
     def lookup(self, lower: str) -> str:
-        return self.table.get(lower, lower)
+        return KEEP_FORM.get(lower) or self.table.get(lower, lower)
 
     def __call__(self, doc: Doc) -> Doc:
-        get = self.table.get
+        lookup = self.lookup
         for token in doc:
-            token.lemma_ = get(token.lower_, token.lower_)
+            token.lemma_ = lookup(token.lower_)
         return doc
 
 
-# Transcription markers and fillers carry no meaning for comparison.
+# The lookup table's lemma is wrong for how these words are used in interviews ("data" is
+# not the plural of "datum" to a teacher, "media" not of "medium", "a bit" is no "bite",
+# and "true" is not "TRUE").
+KEEP_FORM = {"data": "data", "media": "media", "bit": "bit", "true": "true"}
+
+# Transcription markers, fillers and the halves spaCy splits "gonna"/"wanna"/"gotta" into
+# carry no meaning for comparison.
 NOISE = frozenset("inaudible crosstalk redacted laughs laughter pause um uh erm mm hm mhm "
-                  "yeah okay".split())
+                  "yeah okay gon na wan ta".split())
 
 
 def content_lemmas(tokens, lookup) -> str:
-    """Lower-case lemmas of content words (no stop words, punctuation, markers or fillers)."""
-    return " ".join(lookup(t.lower_) for t in tokens
-                    if t.is_alpha and not t.is_stop and len(t) > 1 and t.lower_ not in NOISE)
+    """Lower-case lemmas of content words: no stop words, punctuation, markers or fillers,
+    and nothing inside square brackets (transcribers' notes such as `[inaudible; likely
+    "yes"]` or `[REDACTED; Introduction]` are not speech)."""
+    out, depth = [], 0
+    for t in tokens:
+        if t.text == "[":
+            depth += 1
+        elif t.text == "]":
+            depth = max(0, depth - 1)
+        elif (not depth and t.is_alpha and not t.is_stop and len(t) > 1
+              and t.lower_ not in NOISE):
+            out.append(lookup(t.lower_))
+    return " ".join(out)
 
 
 @lru_cache(maxsize=4)

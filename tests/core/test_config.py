@@ -43,7 +43,8 @@ def test_missing_user_file_means_no_overrides(tmp_path: Path) -> None:
                                  "(got 7)"),
     ("code.span_min_overlap=0", "--set: code.span_min_overlap must be above 0.0 and at most "
                                 "1.0 (got 0)"),
-    ("represent.method=bert", "--set: represent.method: Input should be 'lsa' or 'tfidf'"),
+    ("represent.method=bert",
+     "--set: represent.method: Input should be 'lsa', 'tfidf' or 'embeddings'"),
     ("segment.max_wrds=5", "unknown key(s) max_wrds in [segment]"),
     ("segmnt.max_words=5", "unknown section [segmnt]"),
     ("max_words=5", "expected section.key=value"),

@@ -233,3 +233,16 @@ def test_a_comment_in_the_cli_reruns_no_stage(project: Path, package_copy: Path)
     assert again["ingest"].cache_misses is None   # not even a transcript re-parsed
     log = json.loads((project / "outputs" / "run.json").read_text())
     assert {s["status"] for s in log["stages"]} == {"up to date"}
+
+
+def test_warnings_stay_outstanding_while_the_stage_is_up_to_date(project: Path) -> None:
+    decisions = project / "codebooks" / "decisions.yml"
+    decisions.write_text(decisions.read_text() + "  - reject: X-000000\n")
+    first = run(project)["compare"]
+    assert first.status == "ran"
+    assert [w.line for w in first.warnings] == [6] and "X-000000" in first.warnings[0].message
+    again = run(project)["compare"]
+    assert again.status == "up to date" and again.warnings == first.warnings
+    decisions.write_text(decisions.read_text().replace("  - reject: X-000000\n", ""))
+    fixed = run(project)["compare"]
+    assert fixed.status == "ran" and fixed.warnings == []

@@ -3,6 +3,7 @@ import lazy_loader as _lazy
 
 __getattr__, __dir__, __all__ = _lazy.attach(__name__, submod_attrs={
     "params": ["CompareParams"],
-    "stage": ["run", "cluster", "interview_order", "ordered_segments"],
+    "stage": ["run", "cluster", "compared", "interview_order", "ordered_segments"],
+    "noise": ["describe_categories", "describe_left_out"],
     "saturation": ["describe_saturation"],
 })

@@ -1,21 +1,24 @@
 """Researcher decisions about emerging categories (``codebooks/decisions.yml``), applied on
-every run by category key: rename, merge, split (by term or by segments), reject, promote.
+every run by category key: accept, rename, merge, split (by term or by segments), reject,
+promote.
 
-A decision that names a key the run did not produce is reported with its line, never dropped
-silently.
+Categories start *proposed*: only `accept` or `promote` makes one a theme. A decision that
+names a key the run did not produce is reported with its line on every run, never dropped
+silently; one naming a key that another category absorbed applies to that category, with a
+note.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
 from pipeline.core.errors import Problem, error, warning
 from pipeline.core.yamlio import LINE, YamlError, load
 
-ACTIONS = ("rename", "merge", "split", "reject", "promote")
-EXTRA = {"rename": {"label", "memo"}, "merge": {"label", "memo"},
+ACTIONS = ("accept", "rename", "merge", "split", "reject", "promote")
+EXTRA = {"accept": {"label", "memo"}, "rename": {"label", "memo"}, "merge": {"label", "memo"},
          "split": {"term", "segments", "label", "memo"}, "reject": {"memo"},
          "promote": {"code_id", "label", "memo"}}
 
@@ -122,7 +125,20 @@ def _level(targets: tuple[str, ...], members: pd.DataFrame) -> str | None:
     return None
 
 
-def apply(decisions: list[Decision], members: pd.DataFrame, path: str, lemma=str.lower
+def _follow(d: Decision, present: set[str], absorbed: dict[str, str]) -> tuple[Decision,
+                                                                              str]:
+    """The decision with absorbed keys replaced by the keys that hold them now, and a note."""
+    moved = {t: absorbed[t] for t in d.targets if t not in present and t in absorbed}
+    if not moved:
+        return d, ""
+    note = "; ".join(f"{old} is now part of {new} (it holds most of {old}'s segments)"
+                     for old, new in moved.items())
+    targets = tuple(dict.fromkeys(moved.get(t, t) for t in d.targets))
+    return replace(d, targets=targets), note
+
+
+def apply(decisions: list[Decision], members: pd.DataFrame, path: str, lemma=str.lower,
+          absorbed: dict[str, str] | None = None
           ) -> tuple[pd.DataFrame, Overrides, pd.DataFrame, list[Problem]]:
     """Apply decisions in file order to the membership table (segment_id, category_id,
     cross_category_id, site, lemmas). Returns the new table, label/status overrides, a log of
@@ -130,6 +146,10 @@ def apply(decisions: list[Decision], members: pd.DataFrame, path: str, lemma=str
     members = members.copy()
     over, log, problems = Overrides(), [], []
     for d in decisions:
+        d, note = _follow(d, set(members["category_id"]) | set(members["cross_category_id"]),
+                          absorbed or {})
+        if note:
+            problems.append(warning(path, d.line, f"{d.action}: {note}; applied to it"))
         col = _level(d.targets, members)
         missing = [t for t in d.targets if t not in set(members["category_id"])
                    | set(members["cross_category_id"])]
@@ -146,8 +166,9 @@ def apply(decisions: list[Decision], members: pd.DataFrame, path: str, lemma=str
             why = _apply_one(d, col, members, over, lemma)
         if why:
             problems.append(warning(path, d.line, f"{d.action}: {why}"))
+        message = why or ("applied" + (f" ({note})" if note else ""))
         log.append({"line": d.line, "action": d.action, "categories": ", ".join(d.targets),
-                    "applied": not why, "message": why or "applied"})
+                    "applied": not why, "message": message})
     return members, over, pd.DataFrame(log, columns=["line", "action", "categories",
                                                      "applied", "message"]), problems
 
@@ -171,8 +192,10 @@ def _apply_one(d: Decision, col: str, members: pd.DataFrame, over: Overrides, le
             return "split would move every segment; not applied"
         members.loc[chosen, col] = new
         target = new
+    elif d.action == "accept":
+        over.status.update({t: "accepted" for t in d.targets})
     elif d.action == "reject":
-        over.status[target] = "rejected"
+        over.status.update({t: "rejected" for t in d.targets})
     elif d.action == "promote":
         over.status[target] = "promoted"
         over.code_id[target] = d.code_id

@@ -1,6 +1,6 @@
-"""Memos for emerging categories: distinctive terms and a label (class-based TF-IDF), the
-quotes nearest the centroid spread across roles, who voiced it, where it first appeared, and
-the codebook codes it overlaps."""
+"""Memos for emerging categories: distinctive terms and a label (class-based TF-IDF; key
+phrases for cross-site categories), the quotes nearest the centroid spread across roles, who
+voiced it, where it first appeared, and the codebook codes it overlaps."""
 from __future__ import annotations
 
 from collections import Counter
@@ -10,8 +10,12 @@ import pandas as pd
 from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer
 
+from pipeline.core.cache import Cache, no_cache
+from pipeline.stages.compare.labels import key_phrases, usable
 
-def class_tfidf(docs: list[str] | list[list[str]], top: int) -> list[list[tuple[str, float]]]:
+
+def class_tfidf(docs: list[str] | list[list[str]], top: int,
+                ngrams: tuple[int, int] = (1, 2)) -> list[list[tuple[str, float]]]:
     """Per class: the `top` terms by c-TF-IDF, tf(t, c) * log(1 + A / f(t)) with A the mean
     class size and f(t) the term's total count. A class is one text or a list of texts
     (segments); two-word terms never span two texts."""
@@ -19,7 +23,7 @@ def class_tfidf(docs: list[str] | list[list[str]], top: int) -> list[list[tuple[
     texts = [t for c in classes for t in c]
     if not any(t.strip() for t in texts):
         return [[] for _ in classes]
-    vec = CountVectorizer(token_pattern=r"\S+", lowercase=False, ngram_range=(1, 2))
+    vec = CountVectorizer(token_pattern=r"\S+", lowercase=False, ngram_range=ngrams)
     per_text = vec.fit_transform(texts)
     owner = np.repeat(np.arange(len(classes)), [len(c) for c in classes])
     member = sparse.csr_matrix((np.ones(len(texts)), (owner, np.arange(len(texts)))),
@@ -38,10 +42,14 @@ def class_tfidf(docs: list[str] | list[list[str]], top: int) -> list[list[tuple[
     return out
 
 
-def label_from(terms: list[tuple[str, float]], words: int = 3) -> str:
-    """Up to three distinctive terms; a two-word term (noun-phrase-like) hides its parts."""
+def label_from(terms: list[tuple[str, float]], words: int = 3,
+               banned: frozenset[str] = frozenset()) -> str:
+    """Up to three distinctive terms; a two-word term (noun-phrase-like) hides its parts.
+    Fillers, names and non-words never label (labels.usable)."""
     chosen: list[str] = []
     for term, _ in terms:
+        if not usable(term, banned):
+            continue
         parts = set(term.split())
         if any(parts <= set(c.split()) or set(c.split()) <= parts for c in chosen):
             continue
@@ -79,8 +87,51 @@ def code_overlap(segment_ids: list[str], codes_of: dict[str, set[str]], top: int
     return [f"{code} ({share:.0%})" for share, code in shares[:top] if share >= min_share]
 
 
+def phrase_labels(texts: dict[str, list[str]], terms: dict[str, list[str]],
+                  banned: frozenset[str], cache: Cache = no_cache, n: int = 2
+                  ) -> dict[str, tuple[str, list[str]]]:
+    """Per category: a label of its `n` best key phrases, and up to three as spoken.
+
+    `texts`: the category's representative segments, whose noun phrases are the
+    candidates; `terms`: its distinctive lemmas over all its segments, best first. A phrase
+    scores by how distinctive its words are for the category (1/rank of each word and of
+    the phrase itself among the terms) times how often it occurs; ties go to class-based
+    TF-IDF across categories, so a phrase every category uses loses."""
+    cats = list(texts)
+    phrases = iter(key_phrases([t for c in cats for t in texts[c]], banned, cache))
+    per_cat = {c: [p for _ in texts[c] for p in next(phrases)] for c in cats}
+    docs = [[" ".join(k.replace(" ", "_") for k, _ in per_cat[c])] for c in cats]
+    ctfidf = dict(zip(cats, (dict(r) for r in class_tfidf(docs, 50, ngrams=(1, 1)))))
+    out = {}
+    for cat in cats:
+        weight = {t: 1 / (1 + i) for i, t in enumerate(terms.get(cat, []))}
+        counts = Counter(k for k, _ in per_cat[cat])
+        score = {k: n * (weight.get(k, 0) + sum(weight.get(w, 0) for w in k.split()))
+                 for k, n in counts.items()}
+        ranked = sorted((k for k in counts if score[k] > 0),
+                        key=lambda k: (-score[k], -ctfidf[cat].get(k.replace(" ", "_"), 0), k))
+        spoken = Counter(per_cat[cat])
+        said = [max(((surface, m) for (k2, surface), m in spoken.items() if k2 == k),
+                    key=lambda sm: (sm[1], sm[0]))[0] for k in ranked[:3]]
+        out[cat] = (" / ".join(_distinct(ranked, n)), said)
+    return out
+
+
+def _distinct(keys: list[str], n: int) -> list[str]:
+    """The first `n` phrases, skipping one whose words another chosen phrase contains."""
+    chosen: list[str] = []
+    for k in keys:
+        words = set(k.split())
+        if any(words <= set(c.split()) or set(c.split()) <= words for c in chosen):
+            continue
+        chosen.append(k)
+        if len(chosen) == n:
+            break
+    return chosen
+
+
 def memos(members: pd.DataFrame, codings: pd.DataFrame, n_terms: int, n_quotes: int,
-          n_codes: int) -> pd.DataFrame:
+          n_codes: int, banned: frozenset[str] = frozenset()) -> pd.DataFrame:
     """One memo row per category. `members`: segment_id, category_id, similarity, order,
     lemmas, role, participant_id, site, citation_id, locator, text."""
     groups: dict[str, list[dict]] = {}
@@ -90,15 +141,17 @@ def memos(members: pd.DataFrame, codings: pd.DataFrame, n_terms: int, n_quotes: 
     for seg, code in zip(codings["segment_id"], codings["code_id"]):
         codes_of.setdefault(seg, set()).add(code)
     cats = list(groups)
-    terms = class_tfidf([[r["lemmas"] for r in groups[c]] for c in cats], n_terms)
+    # More than n_terms, since fillers and names are dropped afterwards.
+    terms = class_tfidf([[r["lemmas"] for r in groups[c]] for c in cats], n_terms * 3)
     out = []
     for cat, cat_terms in zip(cats, terms):
+        cat_terms = [(t, w) for t, w in cat_terms if usable(t, banned)][:n_terms]
         rows = groups[cat]
         quotes = pick_quotes(rows, n_quotes)
         roles = {r["role"] for r in rows}
         sites = {r["site"] for r in rows}
         out.append({
-            "category_id": cat, "label": label_from(cat_terms),
+            "category_id": cat, "label": label_from(cat_terms, banned=banned),
             "top_terms": [t for t, _ in cat_terms],
             "n_segments": len(rows), "n_participants": len({r["participant_id"] for r in rows}),
             "n_sites": len(sites), "n_roles": len(roles),
@@ -108,5 +161,6 @@ def memos(members: pd.DataFrame, codings: pd.DataFrame, n_terms: int, n_quotes: 
             "quote_locators": [q["locator"] for q in quotes],
             "quotes": [q.get("text", "") for q in quotes],
             "codes": code_overlap([r["segment_id"] for r in rows], codes_of, n_codes),
+            "phrases": [],
         })
     return pd.DataFrame(out)

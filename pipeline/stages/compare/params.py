@@ -22,6 +22,13 @@ class CompareParams:
     min_participants: Annotated[int, Field(ge=1, description=(
         "Categories voiced by fewer participants are marked minor (kept, not "
         "deleted)."))] = 2
+    min_content_words: Annotated[int, Field(ge=0, le=100, description=(
+        "Segments with fewer content words (backchannels such as 'Yeah.', 'Thank you.') "
+        "and segments of transcription markers only are left out of comparison; they "
+        "stay in the tables, flagged."))] = 3
+    label_segments: Annotated[int, Field(ge=1, le=100, description=(
+        "Segments nearest each cross-site category's centroid whose noun phrases make "
+        "its label (parsed with the trained English model, cached)."))] = 6
     n_terms: Annotated[int, Field(ge=1, le=100, description=(
         "Distinctive terms kept per category."))] = 10
     n_quotes: Annotated[int, Field(ge=1, le=100, description=(

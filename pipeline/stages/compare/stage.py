@@ -1,22 +1,29 @@
 """compare: emerging categories by constant comparison, within each site then across sites.
 
-Segments are compared in the order interviews were conducted (date, then site and sequence).
-Each category gets a stable key, a memo (label, terms, quotes, who and where, first
-appearance, overlapping codes), a status (accepted, minor, rejected, promoted) and the
-researcher's decisions from codebooks/decisions.yml. Saturation is counted per interview.
+Segments are compared in the order interviews were conducted (date, then site and sequence);
+backchannels and marker-only segments are left out, flagged. Each category gets a key that
+follows it from run to run, a memo (a label of key phrases, representative phrases, terms,
+quotes, who and where, first appearance, overlapping codes), a status and the researcher's
+decisions from codebooks/decisions.yml. Categories are machine suggestions: every one starts
+*proposed* and becomes a theme only when a decision accepts or promotes it. Saturation is
+counted per interview.
 """
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from pipeline.core.errors import InputError, Problem
-from pipeline.core.inputs import DecisionsInput
+from pipeline.core.cache import Cache, no_cache
+from pipeline.core.errors import InputError, Problem, warning
+from pipeline.core.inputs import DecisionsInput, KeyHistory
 from pipeline.nlp.pipelines import fast_nlp
 from pipeline.nlp.vectors import matrix_of
 from pipeline.stages.compare.algorithm import category_key, centroids_of, cluster_site, integrate
 from pipeline.stages.compare.decisions import Overrides, apply, parse
-from pipeline.stages.compare.memos import memos
+from pipeline.stages.compare.keys import follow, key_table
+from pipeline.stages.compare.labels import capitalised_words, study_names
+from pipeline.stages.compare.memos import memos, phrase_labels
+from pipeline.stages.compare.noise import left_out
 from pipeline.stages.compare.params import CompareParams
 from pipeline.stages.compare.saturation import saturation
 
@@ -33,17 +40,24 @@ def interview_order(transcripts: pd.DataFrame) -> pd.DataFrame:
 
 
 def ordered_segments(transcripts: pd.DataFrame, segments: pd.DataFrame,
-                     vectors: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+                     vectors: pd.DataFrame, min_content_words: int = 1
+                     ) -> tuple[pd.DataFrame, np.ndarray]:
+    """Every segment in conduct order with its vector, `order`, and `left_out` (why it is
+    not compared, '' when it is): see `compared`."""
     rank = {c: i for i, c in enumerate(interview_order(transcripts)["citation_id"])}
     segs = segments.merge(vectors, on="segment_id", how="inner")
     segs = segs.assign(rank=segs["citation_id"].map(rank)).sort_values(
         ["rank", "turn", "seg_in_turn"], kind="stable").reset_index(drop=True)
     X = matrix_of(segs)
-    # A segment with no content words ("Yes. Right.") has a zero vector: nothing to compare.
-    keep = np.linalg.norm(X, axis=1) > 0 if len(X) else np.zeros(0, dtype=bool)
-    segs = segs[keep].reset_index(drop=True)
+    segs["left_out"] = left_out(segs, X, min_content_words)
     segs["order"] = range(len(segs))
-    return segs, X[keep]
+    return segs, X
+
+
+def compared(segs: pd.DataFrame, X: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
+    """The segments that take part in comparison, and their vectors."""
+    keep = (segs["left_out"] == "").to_numpy()
+    return segs[keep].reset_index(drop=True), X[keep]
 
 
 def cluster(segs: pd.DataFrame, X: np.ndarray, params: CompareParams) -> pd.DataFrame:
@@ -79,12 +93,13 @@ def _similarity(X: np.ndarray, keys: pd.Series) -> np.ndarray:
 
 
 def _category_rows(members: pd.DataFrame, key_col: str, level: str, codings: pd.DataFrame,
-                   over: Overrides, params: CompareParams) -> pd.DataFrame:
+                   over: Overrides, params: CompareParams, banned: frozenset[str]
+                   ) -> pd.DataFrame:
     other = "cross_category_id" if key_col == "category_id" else "category_id"
     table = members.drop(columns=[other]).rename(columns={key_col: "category_id"})
     sim_col = "similarity" if level == "site" else "cross_similarity"
     memo = memos(table.assign(similarity=table[sim_col]), codings, params.n_terms,
-                 params.n_quotes, params.n_codes)
+                 params.n_quotes, params.n_codes, banned)
     memo.insert(1, "level", level)
     if level == "site":
         parent = (members.groupby("category_id")["cross_category_id"]
@@ -95,40 +110,77 @@ def _category_rows(members: pd.DataFrame, key_col: str, level: str, codings: pd.
     else:
         memo.insert(2, "site", None)
         memo.insert(3, "parent_id", None)
-    minor = memo["n_participants"] < params.min_participants
-    memo["status"] = np.where(minor, "minor", "accepted")
-    memo["status"] = [over.status.get(k, s) for k, s in zip(memo["category_id"],
-                                                            memo["status"])]
-    memo["computed_label"] = memo["label"]
-    memo["label"] = [over.label.get(k, lab) for k, lab in zip(memo["category_id"],
-                                                             memo["label"])]
+    memo["status"] = [over.status.get(k, "proposed") for k in memo["category_id"]]
+    memo["minor"] = memo["n_participants"] < params.min_participants
     memo["promoted_code"] = memo["category_id"].map(over.code_id)
     memo["decision_memo"] = memo["category_id"].map(over.memo)
     return memo
 
 
+def _labels(categories: pd.DataFrame, members: pd.DataFrame, banned: frozenset[str],
+            params: CompareParams, cache: Cache) -> tuple[pd.DataFrame, list[Problem]]:
+    """Key-phrase labels for the cross-site categories (their distinctive terms stay the
+    label where no phrase is found, and for site categories)."""
+    cross = categories["level"] == "cross-site"
+    nearest = (members.sort_values(["cross_similarity", "segment_id"],
+                                   ascending=[False, True])
+               .groupby("cross_category_id", sort=False)["text"]
+               .agg(lambda t: list(t[:params.label_segments])))
+    try:
+        terms = dict(zip(categories.loc[cross, "category_id"],
+                         categories.loc[cross, "top_terms"].map(list)))
+        found = phrase_labels(nearest.to_dict(), terms, banned, cache)
+    except OSError as exc:  # the trained model is an install option
+        return categories, [warning("outputs/categories.parquet", 0, f"category labels are "
+                                    f"distinctive words, not key phrases: {exc}")]
+    out = categories.copy()
+    chosen = [found.get(k, ("", [])) if c else ("", [])
+              for k, c in zip(out["category_id"], cross)]
+    out["label"] = [lab or old for (lab, _), old in zip(chosen, out["label"])]
+    out["phrases"] = [phrases for _, phrases in chosen]
+    return out, []
+
+
 def run(transcripts: pd.DataFrame, segments: pd.DataFrame, segment_vectors: pd.DataFrame,
-        codings: pd.DataFrame, decisions: DecisionsInput, *, params: CompareParams
+        codings: pd.DataFrame, participants: pd.DataFrame, decisions: DecisionsInput,
+        key_history: KeyHistory, *, params: CompareParams, cache: Cache = no_cache
         ) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
     parsed, problems = parse(decisions.text, decisions.path)
     if any(p.is_error for p in problems):
         raise InputError(problems)
-    segs, X = ordered_segments(transcripts, segments, segment_vectors)
-    members = cluster(segs, X, params)
+    ordered, X_all = ordered_segments(transcripts, segments, segment_vectors,
+                                      params.min_content_words)
+    segs, X = compared(ordered, X_all)
+    members, changes = follow(cluster(segs, X, params), key_history.table)
+    keys = key_table(members)
     lookup = fast_nlp("en").get_pipe("lemmatizer").lookup
     members, over, log, found = apply(parsed, members, decisions.path,
-                                      lambda w: lookup(w.lower()))
+                                      lambda w: lookup(w.lower()), changes.absorbed)
     problems += found
     members["similarity"] = _similarity(X, members["category_id"])
     members["cross_similarity"] = _similarity(X, members["cross_category_id"])
     # The codes a category overlaps are the ones researchers confirmed, not suggestions.
     codings = codings[codings["status"] == "confirmed"]
+    banned = study_names(participants, transcripts) | capitalised_words(segments["text"])
     categories = pd.concat([
-        _category_rows(members, "cross_category_id", "cross-site", codings, over, params),
-        _category_rows(members, "category_id", "site", codings, over, params),
+        _category_rows(members, "cross_category_id", "cross-site", codings, over, params,
+                       banned),
+        _category_rows(members, "category_id", "site", codings, over, params, banned),
     ], ignore_index=True)
-    segment_categories = members[["segment_id", "citation_id", "site", "order", "category_id",
-                                  "similarity", "cross_category_id", "cross_similarity"]]
+    categories, label_problems = _labels(categories, members, banned, params, cache)
+    problems += label_problems
+    categories["computed_label"] = categories["label"]
+    categories["label"] = [over.label.get(k, lab) for k, lab in
+                           zip(categories["category_id"], categories["label"])]
     sat = saturation(interview_order(transcripts), members)
-    return {"categories": categories, "segment_categories": segment_categories,
-            "saturation": sat, "decision_log": log}, problems
+    return {"categories": categories, "segment_categories": _segment_rows(ordered, members),
+            "saturation": sat, "decision_log": log, "category_keys": keys}, problems
+
+
+def _segment_rows(ordered: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
+    """Every segment: its categories, or why it was left out of comparison."""
+    cols = ["segment_id", "category_id", "similarity", "cross_category_id", "cross_similarity"]
+    out = ordered[["segment_id", "citation_id", "site", "order", "left_out"]].merge(
+        members[cols], on="segment_id", how="left")
+    out.insert(4, "compared", out["left_out"] == "")
+    return out

@@ -1,8 +1,9 @@
 """represent: segment vectors for comparison, built once per change of segments or parameters.
 
 The default is LSA: TF-IDF over content lemmas, reduced with TruncatedSVD and L2-normalised, so
-a dot product is a cosine. Other representations (e.g. sentence embeddings) plug in through
-`REPRESENTATIONS` without touching the comparison algorithm, which only sees unit vectors.
+a dot product is a cosine. Plain TF-IDF, and static sentence embeddings (WordLlama) of the
+verbatim text, plug in through `REPRESENTATIONS`; each says which segment column it reads. The
+comparison algorithm only sees unit vectors.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import pandas as pd
 from sklearn.decomposition import TruncatedSVD
 from sklearn.preprocessing import normalize
 
+from pipeline.nlp.embeddings import embed
 from pipeline.nlp.tfidf import fit_lemmas
 from pipeline.nlp.vectors import vectors_frame
 from pipeline.stages.represent.params import RepresentParams
@@ -21,6 +23,7 @@ from pipeline.stages.represent.params import RepresentParams
 
 class Representation(Protocol):
     name: str
+    column: str  # the segments column it reads: "lemmas" or "text"
 
     def fit_transform(self, texts: Sequence[str]) -> np.ndarray:
         """One L2-normalised row per text."""
@@ -28,6 +31,7 @@ class Representation(Protocol):
 
 class LsaRepresentation:
     name = "lsa"
+    column = "lemmas"
 
     def __init__(self, params: RepresentParams):
         self.params = params
@@ -58,9 +62,24 @@ class TfidfRepresentation(LsaRepresentation):
         return normalize(X.toarray()).astype(np.float32)
 
 
+class EmbeddingRepresentation:
+    """Static sentence embeddings (WordLlama, 256 dimensions) of the verbatim text, not the
+    lemmas: the model has its own tokenizer, and stop words and inflections carry meaning to
+    it. Nothing is fitted, so a segment's vector does not depend on the other segments."""
+    name = "embeddings"
+    column = "text"
+
+    def __init__(self, params: RepresentParams):
+        self.params = params
+
+    def fit_transform(self, texts: Sequence[str]) -> np.ndarray:
+        return embed(list(texts))  # unit rows; an empty text gets a zero row
+
+
 REPRESENTATIONS: dict[str, Callable[[RepresentParams], Representation]] = {
     "lsa": LsaRepresentation,
     "tfidf": TfidfRepresentation,
+    "embeddings": EmbeddingRepresentation,
 }
 
 
@@ -72,11 +91,9 @@ def make_representation(params: RepresentParams) -> Representation:
                          f"{', '.join(REPRESENTATIONS)}") from None
 
 
-
-
 def run(segments: pd.DataFrame, *, params: RepresentParams
         ) -> tuple[dict[str, pd.DataFrame], list]:
     rep = make_representation(params)
-    matrix = rep.fit_transform(segments["lemmas"].tolist()) if len(segments) else \
+    matrix = rep.fit_transform(segments[rep.column].tolist()) if len(segments) else \
         np.zeros((0, 0), dtype=np.float32)
     return {"segment_vectors": vectors_frame(segments["segment_id"], matrix)}, []

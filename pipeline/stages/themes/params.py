@@ -16,5 +16,9 @@ class ThemeParams:
         "findings rest on confirmed codings; when on, every count says how much of it is "
         "machine-made."))] = False
     category_statuses: Annotated[tuple[str, ...], Field(description=(
-        "Emerging cross-site categories with these statuses become themes."))] = (
+        "Emerging cross-site categories with these statuses become themes (a decision "
+        "in codebooks/decisions.yml accepts or promotes a category)."))] = (
         "accepted", "promoted")
+    include_proposed: Annotated[bool, Field(description=(
+        "Also make themes of proposed categories nobody has decided on yet (minor ones "
+        "excepted); every output then marks them '(proposed)'."))] = False

@@ -27,18 +27,29 @@ def code_themes(codes: pd.DataFrame) -> pd.DataFrame:
                         columns=THEME_COLUMNS).reset_index(drop=True)
 
 
-def category_themes(categories: pd.DataFrame, statuses: tuple[str, ...]) -> pd.DataFrame:
-    cross = categories[(categories["level"] == "cross-site")
-                       & categories["status"].isin(statuses)]
+PROPOSED = " (proposed)"
+
+
+def category_themes(categories: pd.DataFrame, statuses: tuple[str, ...],
+                    include_proposed: bool = False) -> pd.DataFrame:
+    """Cross-site categories a decision accepted or promoted (and, when asked, proposed ones
+    that are not minor, their labels marked '(proposed)')."""
+    cross = categories[categories["level"] == "cross-site"]
+    proposed = (cross["status"] == "proposed") & ~cross["minor"].astype(bool)
+    cross = cross[cross["status"].isin(statuses) | (proposed & include_proposed)]
     rows = []
     for c in cross.itertuples(index=False):
         terms = ", ".join(list(c.top_terms)[:5])
         text = f"Emerging category ({terms}); first voiced in {c.first_locator}."
+        if c.status == "proposed":
+            text = ("Proposed by machine comparison; no researcher has accepted it yet. "
+                    + text)
         if isinstance(c.decision_memo, str) and c.decision_memo:
             text += f" Team memo: {c.decision_memo}"
         if isinstance(c.promoted_code, str) and c.promoted_code:
             text += f" Promoted to code {c.promoted_code}."
-        rows.append({"theme_id": f"category:{c.category_id}", "label": c.label,
+        label = c.label + (PROPOSED if c.status == "proposed" else "")
+        rows.append({"theme_id": f"category:{c.category_id}", "label": label,
                      "kind": "category", "description": text,
                      "family": "emerging categories", "source_id": c.category_id})
     return pd.DataFrame(rows, columns=THEME_COLUMNS)
@@ -132,7 +143,8 @@ def run(segments: pd.DataFrame, participants: pd.DataFrame, codes: pd.DataFrame,
         codings: pd.DataFrame, categories: pd.DataFrame, segment_categories: pd.DataFrame, *,
         params: ThemeParams) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
     themes = pd.concat([code_themes(codes), category_themes(categories,
-                                                           params.category_statuses)],
+                                                           params.category_statuses,
+                                                           params.include_proposed)],
                        ignore_index=True)
     pairs = segment_themes(codings, segment_categories, themes,
                            params.include_suggestions)

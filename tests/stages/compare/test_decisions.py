@@ -73,7 +73,7 @@ decisions:
     label: Fine
 """
 
-ACTIONS_MSG = "needs exactly one of rename, merge, split, reject, promote"
+ACTIONS_MSG = "needs exactly one of accept, rename, merge, split, reject, promote"
 KEYS_MSG = "name category keys (merge needs two or more)"
 
 
@@ -413,3 +413,28 @@ decisions:
 def test_parse_field_checks(item: str, message: str) -> None:
     _, problems = parse(f"decisions:\n  - {item}\n", PATH)
     assert [(p.line, p.message[:len(message)]) for p in problems] == [(2, message)]
+
+
+def test_parse_accept_takes_one_key_or_a_list() -> None:
+    decisions, problems = parse("decisions:\n  - accept: X-1\n    label: Money\n"
+                                "  - accept: [X-1, X-2]\n", PATH)
+    assert problems == []
+    assert [(d.action, d.targets, d.label) for d in decisions] == [
+        ("accept", ("X-1",), "Money"), ("accept", ("X-1", "X-2"), "")]
+
+
+def test_accept_and_reject_set_the_status_of_every_key_named() -> None:
+    _, over, log, problems = run(Decision("accept", ("X-1", "X-2"), 2),
+                                 Decision("reject", ("O1-a", "O1-b"), 3))
+    assert over.status == {"X-1": "accepted", "X-2": "accepted", "O1-a": "rejected",
+                           "O1-b": "rejected"}
+    assert log["applied"].tolist() == [True, True] and problems == []
+
+
+def test_a_decision_on_an_absorbed_key_applies_to_the_category_that_holds_it_now() -> None:
+    out, over, log, problems = apply([Decision("accept", ("X-9",), 4, label="Money")],
+                                     members(), PATH, absorbed={"X-9": "X-2"})
+    assert over.status == {"X-2": "accepted"} and over.label == {"X-2": "Money"}
+    assert log.iloc[0]["applied"] and "X-9 is now part of X-2" in log.iloc[0]["message"]
+    assert [(p.line, p.severity) for p in problems] == [(4, "warning")]
+    assert "X-9 is now part of X-2" in problems[0].message

@@ -68,10 +68,13 @@ def _terms(*names: str) -> list[tuple[str, float]]:
     (_terms("test score", "test", "score", "fund", "grant"), 3, "test score / fund / grant"),
     (_terms("test", "test score", "fund", "grant"), 3, "test / fund / grant"),
     (_terms("test", "score", "test score", "grant"), 3, "test / score / grant"),
-    (_terms("test score", "score go", "fund"), 3, "test score / score go / fund"),
-    (_terms("a", "b", "c", "d"), 3, "a / b / c"),
-    (_terms("a", "b", "c", "d"), 2, "a / b"),
-    (_terms("a"), 3, "a"),
+    (_terms("test score", "score gap", "fund"), 3, "test score / score gap / fund"),
+    (_terms("bus", "ice", "lake", "road"), 3, "bus / ice / lake"),
+    (_terms("bus", "ice", "lake", "road"), 2, "bus / ice"),
+    (_terms("bus"), 3, "bus"),
+    # fillers, backchannels, numbers and single letters never label
+    (_terms("yeah", "kind", "fine till", "2", "x", "budget"), 3, "budget"),
+    (_terms("thank", "bye", "merci", "vous"), 3, "(no distinctive terms)"),
     (_terms("test", "test score"), 3, "test"),
     ([], 3, "(no distinctive terms)"),
 ])
@@ -168,7 +171,7 @@ def test_memos_one_row_per_category_in_order_of_first_appearance() -> None:
     assert list(out.columns) == [
         "category_id", "label", "top_terms", "n_segments", "n_participants", "n_sites",
         "n_roles", "roles", "sites", "first_citation_id", "first_locator",
-        "representative_segments", "quote_locators", "quotes", "codes"]
+        "representative_segments", "quote_locators", "quotes", "codes", "phrases"]
 
 
 def test_memos_counts_who_and_where() -> None:

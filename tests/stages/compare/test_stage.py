@@ -7,7 +7,7 @@ import pytest
 from pipeline.core.catalog import Catalog
 from pipeline.core.config import load_config
 from pipeline.core.errors import InputError
-from pipeline.core.inputs import DecisionsInput
+from pipeline.core.inputs import DecisionsInput, KeyHistory
 from pipeline.core.registry import upstream
 from pipeline.core.runner import Runner
 from pipeline.stages.compare.stage import CompareParams, interview_order, run
@@ -63,7 +63,11 @@ def test_known_themes_are_recovered_within_and_across_sites(project: Path) -> No
     assert money["first_citation_id"] == "O1_Principal#1_5.2"
     assert money["first_locator"] == "O1_Principal#1_5.2 ¶2"
     assert len(money["representative_segments"]) == 3
-    assert money["status"] == "accepted"
+    # a suggestion until a researcher decides
+    assert money["status"] == "proposed" and not money["minor"]
+    assert "money" in money["label"] and set(money["phrases"]) <= {
+        "grant money", "money", "release time", "budget", "budget money", "project grant",
+        "release time budget", "project"}
 
 
 def test_keys_are_stable_and_saturation_counts_first_appearances(project: Path) -> None:
@@ -103,9 +107,9 @@ def test_decisions_apply_by_key_and_unknown_keys_are_reported(project: Path) -> 
 
 def test_malformed_decisions_stop_the_stage() -> None:
     with pytest.raises(InputError, match="needs exactly one of"):
-        run(pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), pd.DataFrame(),
+        run(pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), pd.DataFrame(),
             DecisionsInput("codebooks/decisions.yml", "decisions:\n  - label: x\n"),
-            params=CompareParams())
+            KeyHistory(None), params=CompareParams())
 
 
 def test_interview_order_is_date_then_corpus_order() -> None:
@@ -115,3 +119,55 @@ def test_interview_order_is_date_then_corpus_order() -> None:
                                                         "2016-05-03"]).date})
     assert interview_order(t)["citation_id"].tolist() == ["O2_A#1_5.3", "O1_B#1_5.3",
                                                           "O1_A#1_5.9"]
+
+
+EARLIER = """ID: O2_Teacher#1_5.2
+Participants: Dana Roy (Teacher)
+
+I: What do the tests do?
+Dana Roy: The EQAO test scores drive the school plan, and the provincial test pressure
+lands on my students.
+I: And the money?
+Dana Roy: The small budget after the grant is the engine; when the grant money goes,
+the budget goes too.
+I: Thanks.
+Dana Roy: Yeah.
+"""
+
+
+def test_decisions_keep_applying_when_an_earlier_interview_is_added(tmp_path: Path) -> None:
+    from tests.conftest import analyse as analyse_all
+    from tests.fixtures import copy_project
+
+    root = copy_project(tmp_path / "p")
+    _, catalog = analyse_all(root)
+    before = catalog.load("categories").set_index("category_id")
+    assert catalog.load("decision_log")["applied"].all()
+    # The new interview was conducted first: it anchors the categories it joins.
+    (root / "corpus" / "transcripts" / "O2_Teacher#1_5.2.txt").write_text(EARLIER)
+    _, catalog = analyse_all(root)
+    log = catalog.load("decision_log")
+    assert log["applied"].all(), log["message"].tolist()
+    after = catalog.load("categories").set_index("category_id")
+    for key in ("X-a46c53", "X-3ccb8e"):
+        assert after.loc[key, "status"] == "accepted"
+        assert after.loc[key, "n_participants"] >= before.loc[key, "n_participants"]
+    assert after.loc["X-3ccb8e", "label"] == "Budget after the grant"
+    # The backchannel is kept, flagged, not compared.
+    seg = catalog.load("segment_categories").merge(catalog.load("segments")[
+        ["segment_id", "text"]], on="segment_id")
+    yeah = seg[seg["text"] == "Yeah."].iloc[0]
+    assert not yeah["compared"] and yeah["left_out"] == "fewer than 3 content words"
+    assert pd.isna(yeah["cross_category_id"])
+
+
+def test_without_the_key_history_a_clean_run_would_have_renamed_them(tmp_path: Path) -> None:
+    """The control for the test above: the earlier interview does move the fresh keys, so
+    it is the history that keeps them."""
+    from tests.conftest import analyse as analyse_all
+    from tests.fixtures import copy_project
+
+    root = copy_project(tmp_path / "p")
+    (root / "corpus" / "transcripts" / "O2_Teacher#1_5.2.txt").write_text(EARLIER)
+    _, catalog = analyse_all(root)
+    assert not catalog.load("decision_log")["applied"].all()

@@ -53,7 +53,9 @@ CATEGORY_COLUMNS = ["category_id", "level", "site", "label", "top_terms", "first
 
 
 def _categories(rows: list[tuple]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=CATEGORY_COLUMNS)
+    """Categories as compare writes them; 'Rare' is voiced by one participant (minor)."""
+    table = pd.DataFrame(rows, columns=CATEGORY_COLUMNS)
+    return table.assign(minor=table["label"] == "Rare")
 
 
 CATEGORIES = _categories([
@@ -65,7 +67,9 @@ CATEGORIES = _categories([
     ("X-3", "cross-site", None, "Pleasantries", np.array(["thank", "coffee"], dtype=object),
      "O1_Teacher#1_5.2 ¶1", "rejected", "", "Not a category."),
     ("X-4", "cross-site", None, "Rare", np.array(["ice"], dtype=object),
-     "O2_Director#1_5.3 ¶9", "minor", "", ""),
+     "O2_Director#1_5.3 ¶9", "proposed", "", ""),
+    ("X-5", "cross-site", None, "Bus rides", np.array(["bus", "road"], dtype=object),
+     "O2_Director#1_5.3 ¶11", "proposed", "", ""),
     ("O1-1", "site", "O1", "Site only", np.array(["fund"], dtype=object),
      "O1_Teacher#1_5.2 ¶4", "accepted", "", ""),
 ])
@@ -120,13 +124,23 @@ def test_category_theme_descriptions_name_terms_locator_memo_and_promoted_code()
 @pytest.mark.parametrize("statuses, expected", [
     (("accepted",), ["category:X-1"]),
     (("promoted",), ["category:X-2"]),
-    (("accepted", "minor"), ["category:X-1", "category:X-4"]),
+    (("accepted", "proposed"), ["category:X-1", "category:X-4", "category:X-5"]),
     (("rejected",), ["category:X-3"]),
     ((), []),
 ])
 def test_category_themes_follow_the_statuses(statuses: tuple[str, ...],
                                              expected: list[str]) -> None:
     assert category_themes(CATEGORIES, statuses)["theme_id"].tolist() == expected
+
+
+def test_proposed_categories_become_themes_only_when_asked_and_then_say_so() -> None:
+    themes = category_themes(CATEGORIES, ("accepted", "promoted"), include_proposed=True)
+    # the minor proposed one (one participant) stays out; the other is marked
+    assert themes["theme_id"].tolist() == ["category:X-1", "category:X-2", "category:X-5"]
+    proposed = themes.iloc[2]
+    assert proposed["label"] == "Bus rides (proposed)"
+    assert proposed["description"].startswith("Proposed by machine comparison; no researcher "
+                                              "has accepted it yet.")
 
 
 def test_missing_memo_and_promoted_code_are_left_out() -> None:
