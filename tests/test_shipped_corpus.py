@@ -78,9 +78,11 @@ def test_shipped_human_codings_cover_300_segments_with_overlap(shipped_catalog) 
 
 def test_shipped_decisions_all_apply(shipped_catalog) -> None:
     log = shipped_catalog.load("decision_log")
-    assert len(log) == 7 and log["applied"].all(), log[~log["applied"]].to_dict("records")
+    assert len(log) == 12 and log["applied"].all(), log[~log["applied"]].to_dict("records")
     cats = shipped_catalog.load("categories").set_index("category_id")
     assert cats.loc["X-5e7f48", "label"] == "When the money ends"
+    assert cats.loc["X-5e7f48", "status"] == "accepted"
+    assert cats.loc["X-27593c", "status"] == "rejected"
     assert cats.loc["X-20dfce", "promoted_code"] == "initiative_overload"
     assert "X-1d30e5.eqao" in cats.index
 

@@ -3,6 +3,7 @@ agglomerative baselines on the same vectors, stability across seeds, and key ret
 from __future__ import annotations
 
 import itertools
+import time
 from dataclasses import replace
 
 import numpy as np
@@ -10,7 +11,7 @@ import pandas as pd
 from sklearn.cluster import AgglomerativeClustering, KMeans
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
-from pipeline.stages.compare import cluster, interview_order, ordered_segments
+from pipeline.stages.compare import cluster, compared, follow, interview_order, ordered_segments
 from pipeline.stages.represent import run as represent
 
 
@@ -48,59 +49,135 @@ def key_retention(before: pd.Series, after: pd.Series) -> float:
     return len(old & set(after)) / len(old) if old else 1.0
 
 
+def parent_of(codes: pd.DataFrame) -> dict[str, str]:
+    """Code -> its top-level ancestor (a code at the top is its own)."""
+    parent = dict(zip(codes["code_id"], codes["parent_id"].fillna("")))
+
+    def top(c: str) -> str:
+        seen = set()
+        while parent.get(c) and c not in seen:
+            seen.add(c)
+            c = parent[c]
+        return c
+    return {c: top(c) for c in parent}
+
+
+def references(human: pd.DataFrame, codes: pd.DataFrame) -> dict[str, pd.Series]:
+    """The researcher's themes per segment, at code level and rolled up to parent codes."""
+    codable = codes[codes["codable"].astype(bool)]["code_id"].tolist()
+    by_code = primary_codes(human, codable)
+    up = parent_of(codes)
+    order = list(dict.fromkeys(up[c] for c in codable))
+    by_parent = primary_codes(human.assign(code_id=human["code_id"].map(up)), order)
+    return {"code": by_code, "parent": by_parent}
+
+
 def run_clustering(transcripts: pd.DataFrame, segments: pd.DataFrame, rep_params,
-                   params) -> pd.DataFrame:
-    """Representation and constant comparison from scratch (for experiments)."""
-
+                   params, history: pd.DataFrame | None = None
+                   ) -> tuple[pd.DataFrame, np.ndarray]:
+    """Representation and constant comparison from scratch (for experiments): the compared
+    segments' categories (keys following `history` when given), and their vectors."""
     vectors = represent(segments, params=rep_params)[0]["segment_vectors"]
-    segs, X = ordered_segments(transcripts, segments, vectors)
-    return cluster(segs, X, params).set_index("segment_id")
+    segs, X = compared(*ordered_segments(transcripts, segments, vectors,
+                                         params.min_content_words))
+    members = cluster(segs, X, params, history)
+    if history is not None:
+        members, _ = follow(members, history)
+    return members.set_index("segment_id"), X
 
 
-def evaluate(transcripts: pd.DataFrame, segments: pd.DataFrame, reference: pd.Series,
-             rep_params, params, seeds: tuple[int, ...] = (0, 1, 2, 3, 4)) -> dict:
-    """Recovery against the human themes (with baselines), seed stability, key retention.
-    The algorithm is measured as it stands, before researcher decisions are applied."""
+def recovery(transcripts: pd.DataFrame, segments: pd.DataFrame,
+             refs: dict[str, pd.Series], rep_params, params) -> tuple[dict, pd.DataFrame]:
+    """Per reference level: our categories, and KMeans and Ward at the same k fitted on the
+    same compared segments with the same vectors. Also the members, for reuse."""
+    start = time.perf_counter()
+    members, X = run_clustering(transcripts, segments, rep_params, params)
+    seconds = time.perf_counter() - start
+    rep = rep_params.method
+    k = int(members["cross_category_id"].nunique())
+    labels = {f"categories ({rep})": members["cross_category_id"],
+              f"site categories ({rep})": members["category_id"]}
+    for name, lab in baselines(X, members.index, k, seed=0).items():
+        labels[f"{name} ({rep})"] = lab
+    out = {level: {name: scores(ref, lab) for name, lab in labels.items()}
+           for level, ref in refs.items()}
+    out["seconds"] = {f"categories ({rep})": round(seconds, 2)}
+    return out, members
 
-    runs = {s: run_clustering(transcripts, segments, replace(rep_params, seed=s), params)
+
+def topic_baseline(members: pd.DataFrame, segments: pd.DataFrame,
+                   refs: dict[str, pd.Series], seed: int = 0) -> dict:
+    """The BERTopic-style baseline on the same compared segments (outliers are one more
+    cluster, as BERTopic leaves them)."""
+    from pipeline.analysis.topic_baseline import bertopic_style
+
+    segs = segments.set_index("segment_id").loc[members.index]
+    result = bertopic_style(segs["text"].tolist(), segs["lemmas"].tolist(), seed=seed)
+    labels = pd.Series(result.labels, index=members.index)
+    out = {level: {"bertopic-style": scores(ref, labels)} for level, ref in refs.items()}
+    out["seconds"] = {"bertopic-style": round(result.seconds["total"], 2)}
+    out["outliers"] = int((result.labels == -1).sum())
+    return out
+
+
+def evaluate(transcripts: pd.DataFrame, segments: pd.DataFrame,
+             refs: dict[str, pd.Series], rep_params, params,
+             methods: tuple[str, ...] = ("lsa", "embeddings"), bertopic: bool = True,
+             seeds: tuple[int, ...] = (0, 1, 2, 3, 4)) -> dict:
+    """Recovery against the researcher's themes (code and parent level) for each
+    representation, beside KMeans and Ward at equal k and the BERTopic-style baseline; seed
+    stability and key retention for the configured representation. The algorithm is
+    measured as it stands, before researcher decisions are applied."""
+    out: dict = {"reference": {lv: {"segments": int(len(r)), "themes": int(r.nunique())}
+                               for lv, r in refs.items()},
+                 "recovery": {lv: {} for lv in refs}, "seconds": {}}
+    members = None
+    for method in dict.fromkeys((rep_params.method, *methods)):
+        found, mem = recovery(transcripts, segments, refs, replace(rep_params, method=method),
+                              params)
+        members = mem if members is None else members
+        _merge(out, found)
+    if bertopic:
+        found = topic_baseline(members, segments, refs)
+        out["bertopic_outliers"] = found.pop("outliers")
+        _merge(out, found)
+    runs = {s: run_clustering(transcripts, segments, replace(rep_params, seed=s), params)[0]
             for s in seeds}
-    members = runs[rep_params.seed] if rep_params.seed in runs else runs[seeds[0]]
-    out: dict = {"reference": {"segments": int(len(reference)),
-                               "themes": int(reference.nunique())}, "recovery": {}}
-    for level, col in (("cross-site categories", "cross_category_id"),
-                       ("site categories", "category_id")):
-        out["recovery"][level] = scores(reference, members[col])
-    vectors = represent(segments, params=rep_params)[0]["segment_vectors"]
-    segs, X = ordered_segments(transcripts, segments, vectors)
-    idx = pd.Index(segs["segment_id"])
-    for k in sorted({int(members["cross_category_id"].nunique()), int(reference.nunique())}):
-        for name, labels in baselines(X, idx, k, seed=0).items():
-            out["recovery"][name] = scores(reference, labels)
     base = runs[seeds[0]]["cross_category_id"]
     aris = [float(adjusted_rand_score(base, runs[s]["cross_category_id"].loc[base.index]))
-            for s in seeds[1:]]
+            for s in seeds[1:]] or [1.0]
     out["stability"] = {"seeds": list(seeds), "ari_vs_first_mean": float(np.mean(aris)),
                         "ari_vs_first_min": float(np.min(aris))}
     out["key_retention"] = _retention(transcripts, segments, rep_params, params, members)
     return out
 
 
+def _merge(out: dict, found: dict) -> None:
+    """Add one method's figures: per reference level into `recovery`, timings beside."""
+    for key, value in found.items():
+        target = out["recovery"][key] if key in out["recovery"] else out.setdefault(key, {})
+        target.update(value)
+
+
 def _retention(transcripts: pd.DataFrame, segments: pd.DataFrame, rep_params, params,
                full: pd.DataFrame) -> dict:
-    """Run without one interview, then compare with the full run: the share of the smaller
-    run's keys that survive when the interview is added (last conducted, and a middle one)."""
+    """Run without one interview, then add it back: the share of the smaller run's keys the
+    full run still has, computed afresh and following the smaller run's keys (as `qda
+    analyze` does), for the last interview conducted and a middle one."""
     order = interview_order(transcripts)["citation_id"].tolist()
     out = {}
     for which, cid in (("last interview added", order[-1]),
                        ("middle interview added", order[len(order) // 2])):
-        fewer = run_clustering(transcripts[transcripts["citation_id"] != cid],
-                               segments[segments["citation_id"] != cid], rep_params, params)
-        out[which] = {
-            "citation_id": cid,
-            "site_keys_kept": key_retention(fewer["category_id"], full["category_id"]),
-            "cross_keys_kept": key_retention(fewer["cross_category_id"],
-                                             full["cross_category_id"]),
-        }
+        fewer, _ = run_clustering(transcripts[transcripts["citation_id"] != cid],
+                                  segments[segments["citation_id"] != cid], rep_params, params)
+        followed, _ = run_clustering(transcripts, segments, rep_params, params,
+                                     history=fewer.reset_index())
+        out[which] = {"citation_id": cid}
+        for name, run in (("fresh", full), ("following", followed)):
+            out[which][f"site_keys_kept_{name}"] = key_retention(fewer["category_id"],
+                                                                 run["category_id"])
+            out[which][f"cross_keys_kept_{name}"] = key_retention(
+                fewer["cross_category_id"], run["cross_category_id"])
     return out
 
 
@@ -116,7 +193,8 @@ def sweep(transcripts: pd.DataFrame, segments: pd.DataFrame, reference: pd.Serie
     for comps in grid["n_components"]:
         vectors = represent(segments, params=replace(rep_params, n_components=comps))[0][
             "segment_vectors"]
-        segs, X = ordered_segments(transcripts, segments, vectors)
+        segs, X = compared(*ordered_segments(transcripts, segments, vectors,
+                                             params.min_content_words))
         for join, merge in itertools.product(grid["join_threshold"], grid["merge_threshold"]):
             members = cluster(segs, X, replace(params, join_threshold=join,
                                                merge_threshold=merge)).set_index("segment_id")
@@ -139,17 +217,23 @@ def best_setting(table: pd.DataFrame, min_mean_size: float = 3.0) -> pd.Series:
 
 
 def evaluation_lines(result: dict) -> list[str]:
-    ref = result["reference"]
-    lines = [f"Recovery of the human themes ({ref['segments']} coded segments, "
-             f"{ref['themes']} themes):",
-             f"  {'clustering':<32} {'clusters':>8} {'ARI':>7} {'NMI':>7}"]
-    for name, r in result["recovery"].items():
-        lines.append(f"  {name:<32} {r['n_clusters']:>8} {r['ari']:>7.3f} {r['nmi']:>7.3f}")
+    lines = []
+    for level, ref in result["reference"].items():
+        lines += [f"Recovery of the researcher's themes at {level} level ({ref['segments']} "
+                  f"coded segments, {ref['themes']} themes):",
+                  f"  {'clustering':<40} {'clusters':>8} {'ARI':>7} {'NMI':>7}"]
+        for name, r in result["recovery"][level].items():
+            lines.append(f"  {name:<40} {r['n_clusters']:>8} {r['ari']:>7.3f} "
+                         f"{r['nmi']:>7.3f}")
+    if result.get("seconds"):
+        lines.append("Seconds: " + ", ".join(f"{k} {v:.1f}"
+                                             for k, v in result["seconds"].items()))
     st = result["stability"]
     lines.append(f"Stability over seeds {st['seeds']}: ARI with the first seed, mean "
                  f"{st['ari_vs_first_mean']:.3f}, min {st['ari_vs_first_min']:.3f}")
     for which, r in result["key_retention"].items():
         lines.append(f"Keys kept when the {which.replace(' added', '')} ({r['citation_id']}) "
-                     f"is added: site {r['site_keys_kept']:.0%}, cross-site "
-                     f"{r['cross_keys_kept']:.0%}")
+                     f"is added: cross-site {r['cross_keys_kept_following']:.0%} following "
+                     f"the earlier keys ({r['cross_keys_kept_fresh']:.0%} afresh), site "
+                     f"{r['site_keys_kept_following']:.0%} ({r['site_keys_kept_fresh']:.0%})")
     return lines

@@ -63,49 +63,71 @@ def coding_report(catalog: Catalog, cfg: Config, quiet: bool) -> None:
 @click.command("evaluate-compare")
 @click.option("--tune", is_flag=True, help="Also sweep n_components, join and merge "
               "thresholds (outputs/compare_tuning.csv).")
+@click.option("--realdata", "shared", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="Also the real studies in this folder's realdata/ "
+              "(e.g. ../shared); they are built in a temporary folder, never copied here.")
+@click.option("--methods", default="lsa,embeddings", show_default=True,
+              help="Comma-separated representations to compare.")
+@click.option("--no-bertopic", is_flag=True, help="Leave out the BERTopic-style baseline.")
 @project_options
-def evaluate_compare(catalog: Catalog, cfg: Config, quiet: bool, tune: bool) -> None:
-    """Measure the emerging categories against the human codings, beside baselines.
+def evaluate_compare(catalog: Catalog, cfg: Config, quiet: bool, tune: bool,
+                     shared: Path | None, methods: str, no_bertopic: bool) -> None:
+    """Measure the emerging categories against the researchers' codings, beside baselines.
 
-    Recovery of the themes the human coders saw (adjusted Rand index and NMI, one theme per
-    segment: the code most coders gave it), KMeans and agglomerative clustering on the same
-    vectors, stability over five seeds, and the share of category keys kept when one
-    interview is added. Writes outputs/compare_evaluation.json. Run `qda analyze` first.
+    Recovery of the researcher's themes (adjusted Rand index and NMI; one theme per segment,
+    the code most coders gave it, and its parent code) by the cross-site categories of each
+    representation, KMeans and Ward at the same number of clusters fitted on the same
+    segments, and a BERTopic-style baseline (sentence embeddings, UMAP, HDBSCAN, c-TF-IDF;
+    needs the bench extra); stability over five seeds; the share of category keys kept when
+    one interview is added. Writes outputs/compare_evaluation.json and .md. Run `qda
+    analyze` first.
 
     \b
     Example:
-      qda evaluate-compare
+      qda evaluate-compare --realdata ../shared
     """
-    from pipeline.analysis.compare_eval import (
-        best_setting,
-        evaluate,
-        evaluation_lines,
-        primary_codes,
-        sweep,
-    )
+    from pipeline.analysis.compare_bench import evaluate_datasets, markdown
+    from pipeline.analysis.compare_eval import evaluation_lines
+    from pipeline.analysis.topic_baseline import available
 
     human = _human(catalog, "measure against")
-    transcripts, segments = catalog.load("transcripts"), catalog.load("segments")
-    reference = primary_codes(human, [c.id for c in _codebook(catalog).codable])
-    rep, comp = cfg.params("represent"), cfg.params("compare")
-    result = evaluate(transcripts, segments, reference, rep, comp)
+    if not no_bertopic and not available():
+        click.echo("note: the BERTopic-style baseline needs umap-learn "
+                   "(pip install 'qda-pipeline[bench]'); left out", err=True)
+    echo = (lambda s: None) if quiet else (lambda s: click.echo(f"measuring {s} ...", err=True))
+    results = evaluate_datasets(catalog, cfg, shared,
+                                tuple(m.strip() for m in methods.split(",")), not no_bertopic,
+                                echo)
     prov = command_provenance("evaluate-compare", cfg, catalog,
                               ["transcripts", "segments", "human_segments"])
-    path = catalog.output_path("compare_evaluation.json")
-    files = {path: (json.dumps(result, indent=2, sort_keys=True) + "\n").encode()}
-    for line in evaluation_lines(result):
+    text = markdown(results)
+    files = {catalog.output_path("compare_evaluation.json"):
+             (json.dumps(results, indent=2, sort_keys=True) + "\n").encode(),
+             catalog.output_path("compare_evaluation.md"): text.encode()}
+    for line in evaluation_lines(results["project"]):
         click.echo(line)
+    click.echo(text)
     if tune:
-        table = sweep(transcripts, segments, reference, rep, comp)
-        files[catalog.output_path("compare_tuning.csv")] = table.to_csv(index=False).encode()
-        click.echo(table.head(10).to_string(index=False, float_format=lambda v: f"{v:.3f}"))
-        best = best_setting(table)
-        click.echo(f"Best with site categories of 3+ segments on average: n_components="
-                   f"{int(best.n_components)}, join_threshold={best.join_threshold}, "
-                   f"merge_threshold={best.merge_threshold} (ARI {best.ari:.3f}, "
-                   f"NMI {best.nmi:.3f})")
+        files.update(_tune_compare(catalog, cfg, human))
     catalog.write_report("evaluate-compare", files, prov)
     click.echo("Written to " + ", ".join(catalog.rel(p) for p in files))
+
+
+def _tune_compare(catalog: Catalog, cfg: Config, human: Any) -> dict:
+    """The compare settings sweep; prints the best, returns the table to write."""
+    from pipeline.analysis.compare_eval import best_setting, primary_codes, sweep
+
+    transcripts, segments = catalog.load("transcripts"), catalog.load("segments")
+    reference = primary_codes(human, [c.id for c in _codebook(catalog).codable])
+    table = sweep(transcripts, segments, reference, cfg.params("represent"),
+                  cfg.params("compare"))
+    click.echo(table.head(10).to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    best = best_setting(table)
+    click.echo(f"Best with site categories of 3+ segments on average: n_components="
+               f"{int(best.n_components)}, join_threshold={best.join_threshold}, "
+               f"merge_threshold={best.merge_threshold} (ARI {best.ari:.3f}, "
+               f"NMI {best.nmi:.3f})")
+    return {catalog.output_path("compare_tuning.csv"): table.to_csv(index=False).encode()}
 
 
 @click.command("tune-coding")

@@ -6,7 +6,9 @@ from pipeline.analysis.compare_eval import (
     baselines,
     best_setting,
     key_retention,
+    parent_of,
     primary_codes,
+    references,
     scores,
 )
 
@@ -48,3 +50,19 @@ def test_best_setting_needs_real_site_categories() -> None:
                           "mean_site_category_size": [1.2, 3.5]})
     assert best_setting(table)["ari"] == 0.1
     assert best_setting(table, min_mean_size=1.0)["ari"] == 0.2
+
+
+CODES = pd.DataFrame({"code_id": ["fam", "a", "a1", "b"], "parent_id": [None, "fam", "a", None],
+                      "codable": [False, True, True, True]})
+
+
+def test_parent_of_is_the_top_level_ancestor() -> None:
+    assert parent_of(CODES) == {"fam": "fam", "a": "fam", "a1": "fam", "b": "b"}
+
+
+def test_references_at_code_and_parent_level() -> None:
+    human = pd.DataFrame({"segment_id": ["s1", "s2", "s3", "s3"],
+                          "code_id": ["a1", "a", "b", "a1"], "coder": ["x", "x", "x", "y"]})
+    refs = references(human, CODES)
+    assert refs["code"].to_dict() == {"s1": "a1", "s2": "a", "s3": "a1"}  # tie: codebook order
+    assert refs["parent"].to_dict() == {"s1": "fam", "s2": "fam", "s3": "fam"}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from pipeline.stages.compare.algorithm import category_key
@@ -33,16 +34,22 @@ def _best(overlap: pd.DataFrame) -> pd.DataFrame:
 
 
 def _assign(overlap: pd.DataFrame) -> dict[str, str]:
-    """fresh key -> earlier key: each earlier key goes to the category holding most of its
-    segments, largest overlaps first; one earlier key per category."""
-    best = _best(overlap)
-    best = best.sort_values(["n", "old"], ascending=[False, True])
-    taken_new: set[str] = set()
+    """fresh key -> earlier key, one earlier key per category, largest overlaps first. An
+    earlier key goes to the category holding most of its segments; when another key took
+    that one, it may go to a category made mostly of its segments instead (a split)."""
+    best = set(zip(*_best(overlap)[["old", "new"]].T.values))
+    share = overlap["n"] / overlap.groupby("new")["n"].transform("sum")
+    pairs = overlap.assign(share=share, best=[(o, n) in best for o, n in
+                                              zip(overlap["old"], overlap["new"])])
+    pairs = pairs[pairs["best"] | (pairs["share"] > 0.5)]
+    pairs = pairs.sort_values(["best", "n", "size", "old", "new"],
+                              ascending=[False, False, False, True, True])
     mapping: dict[str, str] = {}
-    for old, new in zip(best["old"], best["new"]):
-        if new not in taken_new:
+    taken: set[str] = set()
+    for old, new in zip(pairs["old"], pairs["new"]):
+        if new not in mapping and old not in taken:
             mapping[new] = old
-            taken_new.add(new)
+            taken.add(old)
     return mapping
 
 
@@ -84,6 +91,44 @@ def follow(members: pd.DataFrame, history: pd.DataFrame | None) -> tuple[pd.Data
             if old not in mapping.values():
                 changes.absorbed[old] = renamed[new]
     return out, changes
+
+
+def earlier_cross(segment_ids: list[list[str]], history: pd.DataFrame | None
+                  ) -> list[str | None]:
+    """Per site category (its segments): the cross-site key most of its segments had in the
+    previous run, or None."""
+    if history is None or history.empty:
+        return [None] * len(segment_ids)
+    before = dict(zip(history["segment_id"], history["cross_category_id"]))
+    out = []
+    for ids in segment_ids:
+        keys = pd.Series([before[i] for i in ids if i in before], dtype=object)
+        out.append(keys.value_counts().sort_index().idxmax() if len(keys) else None)
+    return out
+
+
+def keep_apart(groups: np.ndarray, earlier: list[str | None], sizes: list[int]
+               ) -> np.ndarray:
+    """Cross-site groups that would join site categories of different earlier cross-site
+    categories are split back along those categories: merging categories the team has seen
+    is the team's decision (`merge:` in decisions.yml), not a side effect of a new interview.
+    Site categories new to this run join the largest earlier category of their group."""
+    out = np.empty(len(groups), dtype=object)
+    for g in dict.fromkeys(groups.tolist()):
+        idx = np.flatnonzero(groups == g)
+        weight: dict[str, int] = {}
+        for i in idx:
+            if earlier[i] is not None:
+                weight[earlier[i]] = weight.get(earlier[i], 0) + sizes[i]
+        main = max(sorted(weight), key=lambda k: weight[k]) if weight else None
+        for i in idx:
+            out[i] = f"{g}:{earlier[i] if earlier[i] is not None else main}"
+    return renumber_labels(out)
+
+
+def renumber_labels(labels: np.ndarray) -> np.ndarray:
+    order: dict[str, int] = {}
+    return np.array([order.setdefault(lab, len(order)) for lab in labels], dtype=int)
 
 
 def key_table(members: pd.DataFrame) -> pd.DataFrame:

@@ -20,7 +20,7 @@ from pipeline.nlp.pipelines import fast_nlp
 from pipeline.nlp.vectors import matrix_of
 from pipeline.stages.compare.algorithm import category_key, centroids_of, cluster_site, integrate
 from pipeline.stages.compare.decisions import Overrides, apply, parse
-from pipeline.stages.compare.keys import follow, key_table
+from pipeline.stages.compare.keys import earlier_cross, follow, keep_apart, key_table
 from pipeline.stages.compare.labels import capitalised_words, study_names
 from pipeline.stages.compare.memos import memos, phrase_labels
 from pipeline.stages.compare.noise import left_out
@@ -60,10 +60,12 @@ def compared(segs: pd.DataFrame, X: np.ndarray) -> tuple[pd.DataFrame, np.ndarra
     return segs[keep].reset_index(drop=True), X[keep]
 
 
-def cluster(segs: pd.DataFrame, X: np.ndarray, params: CompareParams) -> pd.DataFrame:
-    """Site categories by constant comparison, then cross-site categories; keyed members."""
+def cluster(segs: pd.DataFrame, X: np.ndarray, params: CompareParams,
+            history: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Site categories by constant comparison, then cross-site categories; keyed members.
+    With the previous run's keys, cross-site merges never join two earlier categories."""
     site_keys = np.empty(len(segs), dtype=object)
-    cents, cent_keys, cent_sites = [], [], []
+    cents, cent_keys, cent_sites, cent_members = [], [], [], []
     for site in dict.fromkeys(segs["site"]):
         rows = np.flatnonzero((segs["site"] == site).to_numpy())
         result = cluster_site(X[rows], params.join_threshold, params.max_passes)
@@ -74,7 +76,11 @@ def cluster(segs: pd.DataFrame, X: np.ndarray, params: CompareParams) -> pd.Data
             cents.append(result.centroids[k])
             cent_keys.append(key)
             cent_sites.append(int(members[0]))
+            cent_members.append(segs["segment_id"].to_numpy()[members].tolist())
     groups = integrate(np.array(cents), params.merge_threshold) if cents else np.zeros(0, int)
+    if history is not None and len(groups):
+        groups = keep_apart(groups, earlier_cross(cent_members, history),
+                            [len(m) for m in cent_members])
     first_of_group: dict[int, int] = {}
     for g, anchor in zip(groups, cent_sites):
         first_of_group[int(g)] = min(first_of_group.get(int(g), anchor), anchor)
@@ -151,7 +157,8 @@ def run(transcripts: pd.DataFrame, segments: pd.DataFrame, segment_vectors: pd.D
     ordered, X_all = ordered_segments(transcripts, segments, segment_vectors,
                                       params.min_content_words)
     segs, X = compared(ordered, X_all)
-    members, changes = follow(cluster(segs, X, params), key_history.table)
+    members, changes = follow(cluster(segs, X, params, key_history.table),
+                              key_history.table)
     keys = key_table(members)
     lookup = fast_nlp("en").get_pipe("lemmatizer").lookup
     members, over, log, found = apply(parsed, members, decisions.path,
