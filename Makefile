@@ -9,7 +9,8 @@ ARGS   ?=
 .DEFAULT_GOAL := help
 .PHONY: help install analyze validate status test test-all bench lint clean clean-all
 
-## Create .venv and install the package, test tools and the English spaCy model
+## Create .venv and install the package, test tools, the English spaCy model, the embeddings
+## (WordLlama) and the benchmark-only baseline (umap-learn)
 install: $(READY)
 
 $(READY): setup.cfg setup.py
