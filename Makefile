@@ -9,8 +9,7 @@ ARGS   ?=
 .DEFAULT_GOAL := help
 .PHONY: help install analyze validate status test test-all bench lint clean clean-all
 
-## Create .venv and install the package, test tools, the English spaCy model, the embeddings
-## (WordLlama) and the benchmark-only baseline (umap-learn)
+## Create .venv; install the package, tests, spaCy model, embeddings, benchmark-only umap-learn
 install: $(READY)
 
 $(READY): setup.cfg setup.py
