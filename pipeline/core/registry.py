@@ -81,7 +81,7 @@ STAGES: tuple[Stage, ...] = (
     Stage("cases", "pipeline.stages.cases:run", "pipeline.stages.cases:CaseParams",
           ("transcripts", "sites", "participants", "segments", "codings", "themes",
            "segment_themes", "theme_matrix", "human_codings", "suggestions", "codes",
-           "read_segments"),
+           "read_segments", "categories", "segment_categories"),
           ("case_blocks", "case_quotes", "quote_balance"), ("pipeline.stages.cases",),
           description="case summaries per site and across sites, quote balance"),
     Stage("figures", "pipeline.render.figures:run", "pipeline.render.params:FigureParams",

@@ -45,7 +45,24 @@ def _site_key(code: str) -> tuple[int, str]:
     return (int(digits) if digits else 0, code)
 
 
-def cross_case_doc(sites: pd.DataFrame, ev, balance: pd.DataFrame, params) -> Doc:
+def category_note(categories: pd.DataFrame, segment_categories: pd.DataFrame) -> str:
+    """What the emerging categories rest on: decided or awaiting, and what was left out."""
+    cross = categories[categories["level"] == "cross-site"]
+    status = cross["status"].value_counts()
+    waiting = int(((cross["status"] == "proposed") & ~cross["minor"].astype(bool)).sum())
+    left = segment_categories["left_out"].fillna("")
+    short = int((left != "").sum())
+    return (f"Emerging categories are proposed by machine comparison; a category appears here "
+            f"only once the team accepted or promoted it in codebooks/decisions.yml "
+            f"({int(status.get('accepted', 0))} accepted, {int(status.get('promoted', 0))} "
+            f"promoted, {int(status.get('rejected', 0))} rejected of {len(cross)}; {waiting} "
+            f"voiced by several participants await a decision). {short:,} of {len(left):,} "
+            f"segments were left out of comparison (backchannels such as \"Yeah.\" and "
+            f"segments holding only transcription markers).")
+
+
+def cross_case_doc(sites: pd.DataFrame, ev, balance: pd.DataFrame, params,
+                   categories_note: str = "") -> Doc:
     doc = Doc("cross_case")
     n_sites = ev.matrix["site"].nunique()
     doc.heading("Cross-case summary", 1)
@@ -60,6 +77,8 @@ def cross_case_doc(sites: pd.DataFrame, ev, balance: pd.DataFrame, params) -> Do
         rows = voiced[voiced["kind"] == kind].sort_values(["n_sites", "mean_share", "label"],
                                                           ascending=[False, False, True])
         doc.heading(title, 2)
+        if kind == "category" and categories_note:
+            doc.paragraph(categories_note)
         table = [["Theme", f"Sites (of {n_sites})", "Mean share", "Where"]]
         table += [[r.label, str(r.n_sites), f"{r.mean_share:.0%}", ", ".join(r.sites)]
                   for r in rows.head(15).itertuples()]

@@ -13,7 +13,7 @@ import pandas as pd
 
 from pipeline.core.errors import Problem
 from pipeline.stages.cases.blocks import BLOCK_COLUMNS, QUOTE_COLUMNS, Doc
-from pipeline.stages.cases.cross_case import cross_case_doc, quote_balance
+from pipeline.stages.cases.cross_case import category_note, cross_case_doc, quote_balance
 from pipeline.stages.cases.evidence import Evidence, evidence_basis, theme_section
 from pipeline.stages.cases.params import CaseParams
 from pipeline.stages.cases.review_doc import suggestions_doc
@@ -65,8 +65,8 @@ def site_doc(site: dict, ev: Evidence, params: CaseParams) -> Doc:
 def run(transcripts: pd.DataFrame, sites: pd.DataFrame, participants: pd.DataFrame,
         segments: pd.DataFrame, codings: pd.DataFrame, themes: pd.DataFrame,
         segment_themes: pd.DataFrame, theme_matrix: pd.DataFrame, human_codings: pd.DataFrame,
-        suggestions: pd.DataFrame, codes: pd.DataFrame, read_segments: pd.DataFrame, *,
-        params: CaseParams
+        suggestions: pd.DataFrame, codes: pd.DataFrame, read_segments: pd.DataFrame,
+        categories: pd.DataFrame, segment_categories: pd.DataFrame, *, params: CaseParams
         ) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
     ev = Evidence.build(transcripts, participants, segments, codings, themes, segment_themes,
                         theme_matrix, human_codings, read_segments)
@@ -74,7 +74,8 @@ def run(transcripts: pd.DataFrame, sites: pd.DataFrame, participants: pd.DataFra
             if s["site"] in set(transcripts["site"])]
     quotes = pd.DataFrame([q for d in docs for q in d.quotes], columns=QUOTE_COLUMNS)
     balance = quote_balance(quotes, participants, params.over_representation)
-    docs.append(cross_case_doc(sites, ev, balance, params))
+    docs.append(cross_case_doc(sites, ev, balance, params,
+                               category_note(categories, segment_categories)))
     docs.append(suggestions_doc(suggestions, codes, segments, sites["site"].tolist(),
                                 params.quote_max_words))
     blocks = pd.DataFrame([b for d in docs for b in d.blocks], columns=BLOCK_COLUMNS)

@@ -40,7 +40,10 @@ def category_themes(categories: pd.DataFrame, statuses: tuple[str, ...],
     rows = []
     for c in cross.itertuples(index=False):
         terms = ", ".join(list(c.top_terms)[:5])
-        text = f"Emerging category ({terms}); first voiced in {c.first_locator}."
+        phrases = list(getattr(c, "phrases", None) if getattr(c, "phrases", None) is not None
+                       else [])
+        said = f"; phrases as spoken: {'; '.join(phrases)}" if phrases else ""
+        text = f"Emerging category ({terms}{said}); first voiced in {c.first_locator}."
         if c.status == "proposed":
             text = ("Proposed by machine comparison; no researcher has accepted it yet. "
                     + text)

@@ -224,3 +224,21 @@ def test_sites_are_listed_in_natural_order() -> None:
     people = pd.DataFrame({"site": ["O1", "O2", "O10"], "role": ["Teacher"] * 3})
     balance = quote_balance(quotes, people, 1.5)
     assert balance.loc[balance["dimension"] == "site", "value"].tolist() == ["O1", "O2", "O10"]
+
+
+def test_the_category_section_says_what_categories_rest_on() -> None:
+    from pipeline.stages.cases.cross_case import category_note
+
+    cats = pd.DataFrame({"level": ["cross-site"] * 4 + ["site"],
+                         "status": ["accepted", "proposed", "proposed", "rejected", "proposed"],
+                         "minor": [False, False, True, False, False]})
+    segs = pd.DataFrame({"left_out": ["", "fewer than 3 content words", "", None]})
+    note = category_note(cats, segs)
+    assert "(1 accepted, 0 promoted, 1 rejected of 4; 1 voiced by several participants " \
+           "await a decision)" in note
+    assert "1 of 4 segments were left out of comparison" in note
+    doc = cross_case_doc(SITES, _ev(), quote_balance(QUOTES, PARTICIPANTS, 1.5), CaseParams(),
+                         note)
+    texts = [text for _, _, text in _blocks(doc)]
+    at = texts.index("Emerging categories across sites")
+    assert texts[at + 1] == note

@@ -395,3 +395,10 @@ def test_cooccurrence_without_code_pairs_is_empty_with_typed_columns(
     assert list(out.columns) == ["code_a", "code_b", "n_segments", "jaccard"]
     assert out["n_segments"].dtype == "int64"
     assert out["jaccard"].dtype == "float64"
+
+
+def test_a_category_theme_shows_its_phrases_as_spoken() -> None:
+    cats = CATEGORIES.assign(phrases=[["release time", "grant money"], [], [], [], [], []])
+    text = category_themes(cats, ("accepted",))["description"].iloc[0]
+    assert text.startswith("Emerging category (fund, end, money, grant, year; phrases as "
+                           "spoken: release time; grant money); first voiced in")
