@@ -141,3 +141,20 @@ def test_codebook_check_and_show(make_project) -> None:
     bad = CliRunner().invoke(cli, ["codebook", "check", "-p", str(root)])
     assert bad.exit_code == 1
     assert "codebooks/t.yml:24: error: code funding: unknown key 'colour'" in bad.output
+
+
+def test_a_decision_on_a_missing_key_stays_outstanding_in_status_and_later_runs(
+        make_project) -> None:
+    root = make_project({"O1_Principal#1_5.14.txt": GOOD})
+    (root / "codebooks").mkdir(exist_ok=True)
+    (root / "codebooks" / "decisions.yml").write_text("decisions:\n  - accept: X-abcdef\n")
+    first = CliRunner().invoke(cli, ["analyze", "-p", str(root)])
+    assert first.exit_code == 0, first.output
+    assert "codebooks/decisions.yml:2: warning: accept: names category X-abcdef" in first.output
+    again = CliRunner().invoke(cli, ["analyze", "-p", str(root)])
+    assert "X-abcdef" in again.output
+    assert "still outstanding from earlier runs" in again.output
+    status = CliRunner().invoke(cli, ["status", "-p", str(root)])
+    assert "Outstanding warnings from the last runs (" in status.output
+    assert "decisions.yml:2: warning: accept: names category X-abcdef" in status.output
+    assert "Emerging categories:" in status.output and "proposed" in status.output
