@@ -46,16 +46,7 @@ def label_from(terms: list[tuple[str, float]], words: int = 3,
                banned: frozenset[str] = frozenset()) -> str:
     """Up to three distinctive terms; a two-word term (noun-phrase-like) hides its parts.
     Fillers, names and non-words never label (labels.usable)."""
-    chosen: list[str] = []
-    for term, _ in terms:
-        if not usable(term, banned):
-            continue
-        parts = set(term.split())
-        if any(parts <= set(c.split()) or set(c.split()) <= parts for c in chosen):
-            continue
-        chosen.append(term)
-        if len(chosen) == words:
-            break
+    chosen = _distinct([t for t, _ in terms if usable(t, banned)], words)
     return " / ".join(chosen) if chosen else "(no distinctive terms)"
 
 
@@ -118,7 +109,8 @@ def phrase_labels(texts: dict[str, list[str]], terms: dict[str, list[str]],
 
 
 def _distinct(keys: list[str], n: int) -> list[str]:
-    """The first `n` phrases, skipping one whose words another chosen phrase contains."""
+    """The first `n` terms, skipping one whose words another chosen term contains (or the
+    other way round)."""
     chosen: list[str] = []
     for k in keys:
         words = set(k.split())
