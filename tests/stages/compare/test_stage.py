@@ -161,6 +161,7 @@ def test_decisions_keep_applying_when_an_earlier_interview_is_added(tmp_path: Pa
     assert pd.isna(yeah["cross_category_id"])
 
 
+@pytest.mark.slow
 def test_without_the_key_history_a_clean_run_would_have_renamed_them(tmp_path: Path) -> None:
     """The control for the test above: the earlier interview does move the fresh keys, so
     it is the history that keeps them."""
