@@ -1,12 +1,13 @@
 """What the command line prints: problems, run summaries, status."""
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import click
 
 from pipeline.cli.common import print_problems
-from pipeline.core.errors import PipelineError
+from pipeline.core.errors import PipelineError, Problem
 from pipeline.core.registry import STAGES
 
 if TYPE_CHECKING:
@@ -15,6 +16,32 @@ if TYPE_CHECKING:
     from pipeline.core.runner import Runner, StageReport
 
 MAX_WARNINGS = 20
+PER_KIND = 3
+# What varies between warnings of one kind: quoted names, numbers.
+_VARIES = re.compile(r"'[^']*'|\"[^\"]*\"|\b\d+(?:[.:]\d+)*\b")
+
+
+def warning_kind(problem: Problem) -> str:
+    """A warning's message with what varies between files taken out."""
+    return _VARIES.sub("…", problem.message)
+
+
+def grouped(problems: list[Problem], per_kind: int = PER_KIND, most: int = MAX_WARNINGS
+            ) -> tuple[list[Problem], list[str]]:
+    """The problems to show (at most `per_kind` of each kind, `most` in all) and a line per
+    kind saying how many more of it there are, so one repeated warning cannot hide the
+    others."""
+    kinds: dict[str, list[Problem]] = {}
+    for p in sorted(problems):
+        kinds.setdefault(warning_kind(p), []).append(p)
+    shown = [p for group in kinds.values() for p in group[:per_kind]][:most]
+    notes = [f"... and {len(group) - per_kind} more like: {kind}"
+             for kind, group in kinds.items() if len(group) > per_kind]
+    hidden = len(problems) - len(shown) - sum(len(g) - per_kind for g in kinds.values()
+                                              if len(g) > per_kind)
+    if hidden > 0:
+        notes.append(f"... and {hidden} more warnings (`qda validate` lists them all)")
+    return shown, notes
 
 
 def _rows(rows: dict[str, int]) -> str:
@@ -25,10 +52,10 @@ def print_summary(reports: list[StageReport], catalog: Catalog, seconds: float,
                   quiet: bool = False) -> None:
     warnings = [w for r in reports for w in r.warnings]
     if warnings and not quiet:
-        print_problems(warnings[:MAX_WARNINGS], err=True)
-        if len(warnings) > MAX_WARNINGS:
-            click.echo(f"... and {len(warnings) - MAX_WARNINGS} more warnings "
-                       f"(`qda validate` lists them all)", err=True)
+        shown, notes = grouped(warnings)
+        print_problems(shown, err=True)
+        for note in notes:
+            click.echo(note, err=True)
     for r in reports:
         cache = ""
         if r.cache_misses is not None:
@@ -85,9 +112,8 @@ def status_lines(runner: Runner, catalog: Catalog) -> list[str]:
                    if catalog.exists(stage.outputs[0])]
     if outstanding:
         lines.append(f"Outstanding warnings from the last runs ({len(outstanding)}):")
-        lines += [f"  {w}" for w in sorted(outstanding)[:MAX_WARNINGS]]
-        if len(outstanding) > MAX_WARNINGS:
-            lines.append(f"  ... and {len(outstanding) - MAX_WARNINGS} more")
+        shown, notes = grouped(outstanding)
+        lines += [f"  {w}" for w in shown] + [f"  {n}" for n in notes]
     if catalog.exists("categories") and catalog.exists("segment_categories"):
         from pipeline.stages.compare import describe_categories
 
