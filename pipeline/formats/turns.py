@@ -2,7 +2,11 @@
 
 Recognised turn labels (design.md §3.2):
 - ``Name: text`` and ``[00:12:31] Name: text``; a turn may wrap over several lines;
-- Otter-style exports: a line ``Speaker Name  12:31`` followed by the turn's text.
+- Otter-style exports: a line ``Speaker Name  12:31`` followed by the turn's text. With a
+  single space (``P04 22:00``, often after hand de-identification) the line is a speaker line
+  only when the label is known or used at least twice. Otter's preamble (title and date,
+  ``SUMMARY KEYWORDS`` with its list, ``SPEAKERS`` with the names) is skipped without a
+  warning, and the names on its ``SPEAKERS`` line count as known speakers.
 
 A ``Word:`` at the start of a line is only a speaker label if the label is known (an interviewer
 or participant label, or a name in the header) or is used at least twice; otherwise it is read
@@ -22,7 +26,8 @@ HEADER_KEYS = {
     "location", "duration", "transcriber", "transcribed by", "notes", "phase", "recording",
 }
 _HEADER = re.compile(r"^(?P<key>[A-Za-z][A-Za-z ]{0,20}?)[ \t]*:[ \t]*(?P<value>.*)$")
-_OTTER = re.compile(r"^(?P<speaker>\S(?:.*\S)?)[ \t]{2,}(?P<ts>(?:\d{1,2}:)?\d{1,2}:\d{2})$")
+_OTTER = re.compile(r"^(?P<speaker>\S(?:.*\S)?)(?P<gap>[ \t]+)(?P<ts>(?:\d{1,2}:)?\d{1,2}:\d{2})$")
+OTTER_SECTIONS = ("SUMMARY KEYWORDS", "KEYWORDS", "SPEAKERS")
 _STAMP = re.compile(r"^\[(?P<ts>(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?)\][ \t]*(?P<rest>.*)$")
 _LABEL = re.compile(r"^(?P<speaker>[^:\[\]]{1,60}?)[ \t]*:(?:[ \t]+(?P<text>.*))?$")
 _LABEL_WORD = re.compile(r"^[\w(][\w.'’()\-]*$")
@@ -80,16 +85,20 @@ def parse_turns(text: str, path: str, known_labels: set[str], max_label_words: i
     for line in lines[:-1]:
         starts.append(starts[-1] + len(line) + 1)
     body_from = _read_header(lines, out)
-    known = set(known_labels) | header_names(out.header)
+    speakers, preamble_end = otter_preamble(lines, body_from)
+    known = set(known_labels) | header_names(out.header) | speakers
     candidates = {}  # line index -> (speaker, content column or None for otter, timestamp)
-    for i in range(body_from, len(lines)):
+    sure = set()     # Otter lines with two spaces before the time: speaker lines for certain
+    for i in range(preamble_end, len(lines)):
         found = _match_label(lines[i], max_label_words)
         if found:
-            candidates[i] = found
+            candidates[i] = found[:3]
+            if found[3]:
+                sure.add(i)
     counts = Counter(label_key(c[0]) for c in candidates.values())
     accepted = {i: c for i, c in candidates.items()
-                if c[1] is None or label_key(c[0]) in known or counts[label_key(c[0])] > 1}
-    _collect_turns(lines, starts, body_from, candidates, accepted, path, out)
+                if i in sure or label_key(c[0]) in known or counts[label_key(c[0])] > 1}
+    _collect_turns(lines, starts, preamble_end, candidates, accepted, path, out)
     for turn, nxt in zip(out.turns, out.turns[1:]):
         if turn.start_time is not None and nxt.start_time is not None:
             turn.end_time = nxt.start_time
@@ -135,6 +144,27 @@ def _collect_turns(lines: list[str], starts: list[int], body_from: int, candidat
         out.turns.append(current)
 
 
+def otter_preamble(lines: list[str], start: int) -> tuple[set[str], int]:
+    """Otter's preamble before the first turn (title, date, SUMMARY KEYWORDS, SPEAKERS): the
+    label keys of the names on its SPEAKERS line, and the line index after it. No preamble:
+    (set(), start)."""
+    end, speakers = start, set()
+    for i in range(start, min(len(lines), start + 40)):
+        line = lines[i].strip()
+        if line in OTTER_SECTIONS:
+            nxt = next((j for j in range(i + 1, len(lines)) if lines[j].strip()), None)
+            if nxt is None:
+                return speakers, len(lines)
+            if line == "SPEAKERS":
+                for name in lines[nxt].split(","):
+                    if name.strip():
+                        speakers |= name_keys(name.strip()) | {label_key(name.strip())}
+            end = nxt + 1
+        elif _match_label(lines[i], 5):
+            break
+    return speakers, end
+
+
 def _read_header(lines: list[str], out: ParsedText) -> int:
     """Consume a leading block of 'Key: value' lines with known keys; return the body's start."""
     i = 0
@@ -149,11 +179,13 @@ def _read_header(lines: list[str], out: ParsedText) -> int:
     return i
 
 
-def _match_label(line: str, max_words: int) -> tuple[str, int | None, str | None] | None:
-    """(speaker, column where the turn's text starts or None for Otter, timestamp) or None."""
+def _match_label(line: str, max_words: int
+                 ) -> tuple[str, int | None, str | None, bool] | None:
+    """(speaker, column where the turn's text starts or None for Otter, timestamp, whether
+    the line is a speaker line for certain) or None."""
     m = _OTTER.match(line)
     if m and looks_like_label(m["speaker"], max_words):
-        return m["speaker"], None, m["ts"]
+        return m["speaker"], None, m["ts"], len(m["gap"]) > 1
     offset, ts, rest = 0, None, line
     s = _STAMP.match(line)
     if s:
@@ -163,4 +195,4 @@ def _match_label(line: str, max_words: int) -> tuple[str, int | None, str | None
     if not m or not looks_like_label(m["speaker"], max_words):
         return None
     col = offset + (m.start("text") if m["text"] is not None else len(rest))
-    return m["speaker"], col, ts
+    return m["speaker"], col, ts, False

@@ -262,3 +262,59 @@ def test_label_key_and_header_names() -> None:
     assert header_names(header) == {"helen marsh", "helen", "marsh", "rosa delgado", "rosa",
                                     "delgado", "kevin tran", "kevin", "tran"}
     assert header_names({}) == set()
+
+
+OTTER_EXPORT = """Interview with P04
+Mon, 5/2 10:15AM \u2022 45:12
+
+SUMMARY KEYWORDS
+school, teachers, release time, board
+
+SPEAKERS
+Ann Lee, P04
+
+Ann Lee  00:03
+Thanks for coming in. How did it start?
+
+P04 00:41
+It started with the grant.
+Then the board took it over.
+
+Ann Lee 06:40
+And now?
+
+P04  22:00
+Now it is ours.
+"""
+
+
+def test_otter_export_preamble_is_skipped_and_one_space_speaker_lines_are_read() -> None:
+    parsed = parse(OTTER_EXPORT, set())
+    assert spans(OTTER_EXPORT, parsed) == [
+        ("Ann Lee", 10, "Thanks for coming in. How did it start?"),
+        ("P04", 13, "It started with the grant.\nThen the board took it over."),
+        ("Ann Lee", 17, "And now?"),
+        ("P04", 20, "Now it is ours.")]
+    assert [t.start_time for t in parsed.turns] == [3.0, 41.0, 400.0, 1320.0]
+    assert parsed.problems == []   # no warning for the title, keywords or speakers
+
+
+def test_a_one_space_time_line_used_once_by_an_unknown_label_is_not_a_speaker() -> None:
+    text = ("Interviewer: When did you meet?\n"
+            "P: We met at the board office.\n"
+            "Tuesday 10:30\n"
+            "was the first meeting.\n"
+            "Interviewer: Thanks.\n")
+    parsed = parse(text)
+    assert [t.speaker for t in parsed.turns] == ["Interviewer", "P", "Interviewer"]
+    assert "Tuesday 10:30\nwas the first meeting." in spans(text, parsed)[1][2]
+    assert [p.line for p in parsed.problems] == [3]
+
+
+def test_speakers_named_only_on_the_otter_speakers_line_are_known() -> None:
+    from pipeline.formats.turns import otter_preamble
+
+    lines = OTTER_EXPORT.split("\n")
+    speakers, end = otter_preamble(lines, 0)
+    assert {"ann lee", "p04"} <= speakers and end == 8
+    assert otter_preamble(["Ann: hello", "P: hi"], 0) == (set(), 0)
