@@ -6,6 +6,7 @@ text, so offsets and quotes refer to it.
 """
 from __future__ import annotations
 
+import html
 import io
 import re
 from collections import Counter
@@ -23,7 +24,33 @@ _NAMED = re.compile(r"^(?P<speaker>[^\W\d_][\w.'’\- ]{0,40}?):[ \t]+(?P<text>.
 
 
 class CaptionError(ValueError):
-    pass
+    def __init__(self, message: str, line: int = 0):
+        super().__init__(message)
+        self.line = line  # 1-based line of the caption file, 0 when it concerns the file
+
+
+# WebVTT's own cue tags; anything else in angle brackets (<inaudible>, <shows notebook>) is a
+# transcriber's note, kept as a bracketed note rather than dropped as an unknown tag.
+_NOTE_TAG = re.compile(r"<(?!/?(?:c|i|b|u|v|lang|ruby|rt)\b|/?\d)([^<>\n]+)>")
+_TIMING = re.compile(r"^\s*(?:\d+:)?\d{1,2}:\d{2}[.,]\d{3}\s+(?P<arrow>\S+)\s+"
+                     r"(?:\d+:)?\d{1,2}:\d{2}[.,]\d{3}(?:\s.*)?$")
+_TIMING_LIKE = re.compile(r"^\s*(?:\d+:)?\d{1,2}:\d{2}[.,]\d{3}\b")
+
+
+def prepare_vtt(text: str) -> str:
+    """Read WebVTT as transcribers write it: a comma before the milliseconds (the SRT habit)
+    is accepted, a timing line with a malformed arrow is an error naming its line (webvtt-py
+    would drop the cue and its words silently), and notes in angle brackets are kept."""
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        m = _TIMING.match(line)
+        if m and m["arrow"] == "-->":
+            lines[i] = re.sub(r"(\d{2}),(\d{3})", r"\1.\2", line)
+        elif m or _TIMING_LIKE.match(line):
+            raise CaptionError(f"cue timing {line.strip()!r} is malformed; expected "
+                               f"'00:00:01.000 --> 00:00:04.000' (the cue's words would be "
+                               f"lost)", i + 1)
+    return _NOTE_TAG.sub(lambda m: f"[{m.group(1).strip()}]", "\n".join(lines))
 
 
 @dataclass(frozen=True)
@@ -58,7 +85,7 @@ def render(text: str, kind: str) -> Rendered:
                                f"'00:00:01,000 --> 00:00:04,000' line and text") from exc
     else:
         try:
-            captions = webvtt.from_buffer(io.StringIO(text))
+            captions = webvtt.from_buffer(io.StringIO(prepare_vtt(text)))
         except MalformedFileError as exc:
             raise CaptionError(f"malformed WebVTT file: {exc}") from exc
         header = list(getattr(captions, "header_comments", []) or [])
@@ -68,7 +95,8 @@ def render(text: str, kind: str) -> Rendered:
     counts = Counter(label_key(m["speaker"]) for m in named if m)
     turns: list[list] = []  # [speaker, start, end, [texts]]
     for (content, start, end, speaker), m in zip(cues, named):
-        body = " ".join(content.split())
+        # Captions escape <, > and & as entities; the transcript holds the characters.
+        body = html.unescape(" ".join(content.split()))
         # 'NAME: text' starts a turn when written in capitals (the SRT habit), used more than
         # once, or on the first cue; "The answer is simple: time" continues the turn.
         if not speaker and m and (m["speaker"].isupper() or counts[label_key(m["speaker"])] > 1

@@ -53,7 +53,7 @@ def read_transcript(path: str, data: bytes, known_labels: set[str],
             text, end_times = rendered.text, rendered.end_times
             extra = {label_key(s) for s in rendered.speakers}
     except (DecodeError, DocxError, captions.CaptionError) as exc:
-        result.problems.append(error(path, 0, str(exc)))
+        result.problems.append(error(path, getattr(exc, "line", 0), str(exc)))
         return result
     result.text = text
     problems = result.problems

@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from pipeline.core.errors import Problem, error, warning
-from pipeline.study.names import label_key, name_keys, split_people
+from pipeline.study.names import is_interviewer, label_key, name_keys, speaker_parts, split_people
 
 HEADER_KEYS = {
     "id", "citation id", "date", "site", "district", "interviewers", "participants",
@@ -61,10 +61,14 @@ def parse_timestamp(ts: str) -> float:
 
 def looks_like_label(text: str, max_words: int) -> bool:
     words = text.split()
-    if not 1 <= len(words) <= max_words or not words[0][0].isupper():
+    if not 1 <= len(words) <= max_words * 2 + 1 or not words[0][0].isupper():
         return False
-    return all(_LABEL_WORD.match(w) and (w[0].isupper() or w[0].isdigit() or w[0] == "(")
-               for w in words)
+    parts = speaker_parts(text)
+    if len(parts) == 1 and len(words) > max_words:
+        return False
+    return all(0 < len(p.split()) <= max_words and all(
+        _LABEL_WORD.match(w) and (w[0].isupper() or w[0].isdigit() or w[0] == "(")
+        for w in p.split()) for p in parts)
 
 
 def header_names(header: dict[str, tuple[str, int]]) -> set[str]:
@@ -97,7 +101,8 @@ def parse_turns(text: str, path: str, known_labels: set[str], max_label_words: i
                 sure.add(i)
     counts = Counter(label_key(c[0]) for c in candidates.values())
     accepted = {i: c for i, c in candidates.items()
-                if i in sure or label_key(c[0]) in known or counts[label_key(c[0])] > 1}
+                # known, or a numbered or combined form of known labels ('Interviewer 2')
+                if i in sure or counts[label_key(c[0])] > 1 or is_interviewer(c[0], known)}
     _collect_turns(lines, starts, preamble_end, candidates, accepted, path, out)
     for turn, nxt in zip(out.turns, out.turns[1:]):
         if turn.start_time is not None and nxt.start_time is not None:

@@ -28,3 +28,35 @@ def name_keys(name: str) -> set[str]:
     """Label keys a person may be called by: full name, first name, last name."""
     parts = name.split()
     return {label_key(name), label_key(parts[0]), label_key(parts[-1])} if parts else set()
+
+
+# Joins two speakers in one label: "Interviewee 1 & Interviewee 2", "A and B", "A or B".
+_JOINERS = frozenset({"&", "and", "or", "and/or", "+", "/"})
+
+
+def speaker_parts(label: str) -> list[str]:
+    """The speakers a combined label names ('A & B' -> ['A', 'B']); one label -> [label]."""
+    parts, current = [], []
+    for word in label.split():
+        if word.casefold() in _JOINERS:
+            parts.append(" ".join(current))
+            current = []
+        else:
+            current.append(word)
+    parts.append(" ".join(current))
+    return parts if all(parts) else [label]
+
+
+_NUMBERED = re.compile(r"^(?P<base>.*?\D)[\s_#-]*\d+$")
+
+
+def is_interviewer(label: str, keys: set[str]) -> bool:
+    """Whether a speaker label is an interviewer's: a declared label or name, a numbered
+    variant of one ('Interviewer 2', 'I1' when 'I' is declared), or a combined label whose
+    every part is one."""
+    parts = speaker_parts(label)
+    if len(parts) > 1:
+        return all(is_interviewer(p, keys) for p in parts)
+    key = label_key(label)
+    m = _NUMBERED.match(key)
+    return key in keys or bool(m and m["base"].strip() in keys)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipeline.study.names import label_key, name_keys, split_people
+from pipeline.study.names import label_key, name_keys, speaker_parts, split_people
 
 
 @dataclass
@@ -58,10 +58,9 @@ def assign_participants(citation_id: str, speakers: list[str], declared: list[tu
         people.append(Participant(f"{citation_id}/{len(people) + 1}", name, role, subtype))
     by_key: dict[str, Participant] = {}
     notes: list[str] = []
-    for label in speakers:
+
+    def person_for(label: str) -> Participant:
         key = label_key(label)
-        if key in by_key:
-            continue
         match = next((p for p in people if key in name_keys(p.name)), None)
         if match is None and len(declared) == 1:
             match = people[0]
@@ -71,6 +70,17 @@ def assign_participants(citation_id: str, speakers: list[str], declared: list[tu
                              f"header; counted as another participant")
             match = Participant(f"{citation_id}/{len(people) + 1}", label, *default_role)
             people.append(match)
-        match.speakers.append(label)
-        by_key[key] = match
+        return match
+
+    for label in speakers:
+        key = label_key(label)
+        if key in by_key:
+            continue
+        parts = speaker_parts(label)
+        person = person_for(parts[0])
+        if len(parts) > 1:   # 'Interviewee 1 & Interviewee 2': joint speech
+            notes.append(f"speaker '{label}' names several people; their joint turns are "
+                         f"counted as {person.name}'s")
+        person.speakers.append(label)
+        by_key[key] = person
     return by_key, notes

@@ -154,3 +154,30 @@ def test_cue_without_speaker_and_nothing_to_continue_raises(text: str, kind: str
         render(text, kind)
     assert str(info.value) == ("cue at 00:01:02.500 has no speaker (no <v Name> tag or 'NAME: ' "
                                "prefix) and no earlier cue to continue")
+
+
+VTT_NOTES = """WEBVTT
+
+00:00:01.000 --> 00:00:04.000
+<v Ann>Hello <inaudible> there &amp; welcome &lt;again&gt;
+
+00:00:05,000 --> 00:00:08,000
+<v Interviewee 1 & Interviewee 2>We both <shows notebook> agree.
+"""
+
+
+def test_vtt_notes_entities_comma_timings_and_combined_voices_are_read() -> None:
+    out = render(VTT_NOTES, "vtt")
+    assert out.text == ("[00:00:01.000] Ann: Hello [inaudible] there & welcome <again>\n\n"
+                        "[00:00:05.000] Interviewee 1 & Interviewee 2: We both "
+                        "[shows notebook] agree.\n")
+    assert out.speakers == {"Ann", "Interviewee 1 & Interviewee 2"}
+
+
+@pytest.mark.parametrize("timing", ["00:00:05.000 -> 00:00:08.000",
+                                    "00:00:05.000 —> 00:00:08.000",
+                                    "00:00:05.000 00:00:08.000"])
+def test_a_malformed_cue_timing_is_an_error_with_its_line(timing: str) -> None:
+    with pytest.raises(CaptionError) as info:
+        render(VTT_NOTES.replace("00:00:05,000 --> 00:00:08,000", timing), "vtt")
+    assert info.value.line == 6 and "is malformed" in str(info.value)

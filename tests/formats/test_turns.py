@@ -318,3 +318,18 @@ def test_speakers_named_only_on_the_otter_speakers_line_are_known() -> None:
     speakers, end = otter_preamble(lines, 0)
     assert {"ann lee", "p04"} <= speakers and end == 8
     assert otter_preamble(["Ann: hello", "P: hi"], 0) == (set(), 0)
+
+
+@pytest.mark.parametrize("label", ["Interviewee 1 & Interviewee 2", "Ana and Bo", "Ana or Bo",
+                                   "Interviewee 1 and/or Interviewee 2"])
+def test_combined_labels_open_a_turn_even_used_once(label: str) -> None:
+    text = (f"Interviewer: Who runs it?\n{label}: We both do, most days.\n"
+            "Interviewer: Thanks.\n")
+    parsed = parse(text, {"interviewer", "interviewee 1", "interviewee 2", "ana", "bo"})
+    assert spans(text, parsed)[1] == (label, 2, "We both do, most days.")
+    assert parsed.problems == []
+
+
+def test_combined_otter_speaker_line() -> None:
+    text = "Ann Lee  00:03\nWho runs it?\n\nAna & Bo  00:09\nWe both do.\n"
+    assert [t.speaker for t in parse(text, set()).turns] == ["Ann Lee", "Ana & Bo"]

@@ -38,3 +38,19 @@ def test_split_people(value: str, expected: list[tuple[str, str]]) -> None:
 def test_split_people_semicolon_inside_role() -> None:
     assert split_people("Rosa Delgado (Teacher; Grade 3); Kevin Tran") == [
         ("Rosa Delgado", "Teacher; Grade 3"), ("Kevin Tran", "")]
+
+
+def test_speaker_parts_and_numbered_interviewers() -> None:
+    from pipeline.study.names import is_interviewer, speaker_parts
+
+    assert speaker_parts("Interviewee 1 & Interviewee 2") == ["Interviewee 1", "Interviewee 2"]
+    assert speaker_parts("Interviewee 1 and/or Interviewee 2") == ["Interviewee 1",
+                                                                   "Interviewee 2"]
+    assert speaker_parts("A or B") == ["A", "B"] and speaker_parts("Rosa") == ["Rosa"]
+    assert speaker_parts("and B") == ["and B"]
+    keys = {"interviewer", "i"}
+    for label in ("Interviewer", "INTERVIEWER 2", "Interviewer #1", "I1", "I 2",
+                  "Interviewer 1 & Interviewer 2"):
+        assert is_interviewer(label, keys), label
+    for label in ("P1", "Participant 2", "Interviewer & Ana", "Ida"):
+        assert not is_interviewer(label, keys), label

@@ -6,7 +6,7 @@ Each transcript is parsed on its own (and cached by content hash); then corpus-w
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -22,7 +22,7 @@ from pipeline.stages.ingest.params import IngestParams
 from pipeline.stages.ingest.tables import build_tables
 from pipeline.study import citation
 from pipeline.study.metadata import Study, load_study
-from pipeline.study.names import label_key, split_people
+from pipeline.study.names import is_interviewer, label_key, split_people
 from pipeline.study.speakers import assign_participants, interviewer_keys
 
 Doc = dict[str, Any]
@@ -108,7 +108,7 @@ def _speakers(cid: citation.CitationId, read, study: Study, doc: Doc,
     interviewers = interviewer_keys(study.interviewer_labels,
                                     header.get("interviewers", ("", 0))[0])
     turns = read.parsed.turns
-    part_labels = [t.speaker for t in turns if label_key(t.speaker) not in interviewers]
+    part_labels = [t.speaker for t in turns if not is_interviewer(t.speaker, interviewers)]
     declared = split_people(header.get("participants", ("", 0))[0])
     by_key, notes = assign_participants(str(cid), part_labels, declared,
                                         (cid.role, cid.subtype), study.roles)
@@ -126,6 +126,12 @@ def _speakers(cid: citation.CitationId, read, study: Study, doc: Doc,
     if turns and not any(r["speaker_role"] == "participant" and r["n_words"] for r in rows):
         problems.append(error(path, 0, "no participant speech: every turn is by an interviewer "
                               "(labels: " + ", ".join(sorted({t.speaker for t in turns})) + ")"))
+    if turns and all(r["speaker_role"] == "participant" for r in rows):
+        problems.append(warning(path, 0, "no interviewer turn: every speaker ("
+                                + ", ".join(sorted({t.speaker for t in turns}))
+                                + ") counts as a participant; declare the interviewer's label "
+                                "in corpus/study.toml interviewer_labels or the header's "
+                                "Interviewers line"))
     doc["turns"] = rows
     doc["interviewers"] = "; ".join(sorted({r["speaker"] for r in rows
                                             if r["speaker_role"] == "interviewer"}))
@@ -157,11 +163,40 @@ def check_corpus(docs: list[Doc], study: Study) -> list[Problem]:
             problems.append(warning(after, 0, f"sequence gap: {site} {role} interviews are "
                                     f"numbered {', '.join(map(str, sorted(found)))}; "
                                     f"#{', #'.join(map(str, missing))} missing"))
+    problems += undeclared_interviewers(docs)
     used = {d.get("site") for d in docs}
     for code in sorted(study.site_codes - used, key=lambda c: (len(c), c)):
         problems.append(warning(study.sites_path, study.site_lines.get(code, 0),
                                 f"site {code} has no transcripts"))
     return problems
+
+
+def undeclared_interviewers(docs: list[Doc]) -> list[Problem]:
+    """A participant label that speaks in most interviews and mostly asks questions is
+    probably an interviewer nobody declared; say so (once, at its first turn)."""
+    with_turns = [d for d in docs if d.get("turns")]
+    seen: dict[str, set[str]] = defaultdict(set)
+    asks, total, first = Counter(), Counter(), {}
+    for d in with_turns:
+        for r in d["turns"]:
+            if r["speaker_role"] != "participant":
+                continue
+            key = label_key(r["speaker"])
+            seen[key].add(d["source_path"])
+            total[key] += 1
+            asks[key] += d["text"][r["start_char"]:r["end_char"]].rstrip().endswith("?")
+            first.setdefault(key, (d["source_path"], r["line"], r["speaker"]))
+    out = []
+    for key, paths in seen.items():
+        if len(with_turns) >= 3 and len(paths) > len(with_turns) / 2 \
+                and asks[key] > total[key] / 2:
+            path, line, label = first[key]
+            out.append(warning(path, line, f"speaker '{label}' counts as a participant in "
+                               f"{len(paths)} of {len(with_turns)} interviews and {asks[key]} "
+                               f"of its {total[key]} turns are questions: an undeclared "
+                               f"interviewer? Add it to interviewer_labels in "
+                               f"corpus/study.toml or to the header's Interviewers line"))
+    return out
 
 
 def collect(corpus: Corpus, params: IngestParams, cache: Cache = no_cache

@@ -106,3 +106,56 @@ def test_cache_is_used_per_file(make_project) -> None:
         return compute()
     collect(corpus_of(root), IngestParams(), cache)
     assert len(calls) == 2 and len(set(calls)) == 2
+
+
+def doc_of(text: str, name: str = "O1_Principal#1_5.14.txt") -> dict:
+    return parse_document(f"corpus/transcripts/{name}", text.encode(), study(), IngestParams())
+
+
+def test_numbered_interviewers_are_interviewers_when_the_plain_label_is_declared() -> None:
+    doc = doc_of("ID: O1_Principal#1_5.14\n\n"
+                 "Interviewer 1: How did it start?\n"
+                 "P: With a meeting in the gym.\n"
+                 "Interviewer 2: And then?\n"
+                 "P: Then the board came.\n")
+    assert [(t["speaker"], t["speaker_role"]) for t in doc["turns"]] == [
+        ("Interviewer 1", "interviewer"), ("P", "participant"),
+        ("Interviewer 2", "interviewer"), ("P", "participant")]
+    assert doc["problems"] == []
+
+
+def test_a_combined_label_opens_a_turn_counted_as_its_first_speaker_with_a_note() -> None:
+    doc = doc_of("ID: O1_Principal#1_5.14\n"
+                 "Participants: Ana Silva (Principal); Bo Chen (Teacher)\n\n"
+                 "Interviewer: How did it start?\n"
+                 "Ana Silva & Bo Chen: Together, with a meeting in the gym.\n"
+                 "Interviewer: And then?\n"
+                 "Bo Chen: Then the board came.\n")
+    turns = [(t["speaker"], t["participant_id"]) for t in doc["turns"]]
+    assert turns[1] == ("Ana Silva & Bo Chen", "O1_Principal#1_5.14/1")
+    assert turns[3] == ("Bo Chen", "O1_Principal#1_5.14/2")
+    joint = doc["text"][doc["turns"][1]["start_char"]:doc["turns"][1]["end_char"]]
+    assert joint == "Together, with a meeting in the gym."
+    assert [p[3] for p in doc["problems"]] == [
+        "speaker 'Ana Silva & Bo Chen' names several people; their joint turns are counted "
+        "as Ana Silva's"]
+
+
+def test_an_interview_without_an_interviewer_turn_is_warned_about() -> None:
+    doc = doc_of("ID: O1_Principal#1_5.14\n\nMod: How did it start?\nP: With a meeting.\n"
+                 "Mod: And then?\nP: The board came.\n")
+    assert {t["speaker_role"] for t in doc["turns"]} == {"participant"}
+    assert any(p[3].startswith("no interviewer turn: every speaker (Mod, P) counts as a "
+                               "participant") for p in doc["problems"])
+
+
+def test_a_speaker_in_most_interviews_asking_most_questions_is_flagged(make_project) -> None:
+    asking = "ID: {cid}\n\nDana: How did it start?\nP: With a meeting in the gym.\n" \
+             "Dana: What changed?\nP: The board came.\n"
+    root = make_project({f"{cid}.txt": asking.format(cid=cid) for cid in (
+        "O1_Principal#1_5.14", "O1_Teacher#1_5.15", "O2_Teacher#1_5.16")})
+    _, _, problems = collect(corpus_of(root), IngestParams())
+    flagged = [p for p in problems if "an undeclared interviewer?" in p.message]
+    assert len(flagged) == 1 and flagged[0].line == 3
+    assert flagged[0].message.startswith("speaker 'Dana' counts as a participant in 3 of 3 "
+                                         "interviews and 6 of its 6 turns are questions")
