@@ -43,21 +43,48 @@ class Study:
     def site_codes(self) -> frozenset[str]:
         return frozenset(s["code"] for s in self.sites)
 
-    def resolve_date(self, cid: CitationId) -> tuple[dt.date | None, Phase | None, str]:
-        """The interview date and phase for an ID's month.day; a reason when there is none."""
-        impossible = True
+    def phases_on(self, cid: CitationId) -> list[tuple[dt.date, Phase]]:
+        """Every phase whose dates hold the ID's month.day, with that day in its year."""
+        out = []
         for phase in self.phases:
             try:
                 day = dt.date(phase.year, cid.month, cid.day)
             except ValueError:
                 continue
-            impossible = False
             if phase.start <= day <= phase.end:
-                return day, phase, ""
-        if impossible:
+                out.append((day, phase))
+        return out
+
+    def resolve_date(self, cid: CitationId, phase_id: str | None = None
+                     ) -> tuple[dt.date | None, Phase | None, str]:
+        """The interview date and phase for an ID's month.day (in the phase a transcript's
+        `Phase:` header names, when it names one); a reason when there is none."""
+        if phase_id is not None:
+            phase = next((p for p in self.phases if p.id == phase_id), None)
+            if phase is None:
+                ids = ", ".join(p.id for p in self.phases)
+                return None, None, (f"header Phase {phase_id!r} is not a phase of the study "
+                                    f"({ids})")
+            found = [(d, p) for d, p in self.phases_on(cid) if p.id == phase_id]
+            if not found:
+                return None, None, (f"date {cid.month}.{cid.day} is outside phase "
+                                    f"{phase_id} ({phase.start:%Y-%m-%d}..{phase.end:%Y-%m-%d})")
+            return found[0][0], found[0][1], ""
+        found = self.phases_on(cid)
+        if found:
+            return found[0][0], found[0][1], ""
+        if not any(_possible(p.year, cid) for p in self.phases):
             return None, None, f"impossible date {cid.month}.{cid.day} (month.day)"
         windows = ", ".join(f"{p.start:%Y-%m-%d}..{p.end:%Y-%m-%d}" for p in self.phases)
         return None, None, f"date {cid.month}.{cid.day} is outside the fieldwork ({windows})"
+
+
+def _possible(year: int, cid: CitationId) -> bool:
+    try:
+        dt.date(year, cid.month, cid.day)
+        return True
+    except ValueError:
+        return False
 
 
 def load_study(study_bytes: bytes, sites_bytes: bytes, study_path: str = "corpus/study.toml",

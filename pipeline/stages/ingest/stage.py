@@ -73,9 +73,15 @@ def _identify(path: str, header: dict, study: Study, doc: Doc, problems: list[Pr
         make = error if study.unknown_role == "error" else warning
         problems.append(make(path, id_line, f"unknown role {cid.role!r}; the study's roles are "
                              f"{', '.join(study.roles)} (see {study.study_path})"))
-    day, phase, why = study.resolve_date(cid)
+    named, phase_line = header.get("phase", (None, id_line))
+    day, phase, why = study.resolve_date(cid, named or None)
     if day is None:
-        problems.append(error(path, id_line, why))
+        problems.append(error(path, phase_line if named else id_line, why))
+    elif not named and len(study.phases_on(cid)) > 1:
+        ids = [p.id for _, p in study.phases_on(cid)]
+        problems.append(warning(path, id_line, f"date {cid.month}.{cid.day} falls in phases "
+                                f"{', '.join(ids)}; read as {ids[0]}; a 'Phase: <id>' header "
+                                f"line says which"))
     _check_header(path, header, cid, day, problems)
     doc.update(citation_id=str(cid), site=cid.site, role=cid.role, role_subtype=cid.subtype,
                seq=cid.seq, interview_date=day.isoformat() if day else None,

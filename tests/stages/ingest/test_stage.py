@@ -159,3 +159,45 @@ def test_a_speaker_in_most_interviews_asking_most_questions_is_flagged(make_proj
     assert len(flagged) == 1 and flagged[0].line == 3
     assert flagged[0].message.startswith("speaker 'Dana' counts as a participant in 3 of 3 "
                                          "interviews and 6 of its 6 turns are questions")
+
+
+FOLLOW_UP = STUDY_TOML.replace('[roles]', '''[[phases]]
+id = "followup"
+year = 2016
+start = 2016-05-20
+end = 2016-06-30
+
+[roles]''')
+
+
+def overlapping_study():
+    s, problems = load_study(FOLLOW_UP.encode(), SITES_CSV.encode())
+    assert problems == []
+    return s
+
+
+@pytest.mark.parametrize("phase_line, phase, problem", [
+    ("", "p2016", "date 5.24 falls in phases p2016, followup; read as p2016; a 'Phase: <id>' "
+                  "header line says which"),
+    ("Phase: followup\n", "followup", None),
+    ("Phase: p2016\n", "p2016", None),
+    ("Phase: round3\n", None, "header Phase 'round3' is not a phase of the study (p2016, "
+                              "followup)"),
+])
+def test_overlapping_phases_are_warned_about_and_a_phase_header_decides(
+        phase_line: str, phase: str | None, problem: str | None) -> None:
+    text = f"ID: O1_Principal#1_5.24\n{phase_line}\nInterviewer: How?\nP: Like this.\n"
+    doc = parse_document("corpus/transcripts/O1_Principal#1_5.24.txt", text.encode(),
+                         overlapping_study(), IngestParams())
+    assert doc["phase"] == phase
+    assert [p[3] for p in doc["problems"]] == ([problem] if problem else [])
+    if problem and phase is None:
+        assert doc["problems"][0][1] == 2   # the Phase header's line
+
+
+def test_a_phase_header_outside_its_phase_is_an_error() -> None:
+    text = "ID: O1_Principal#1_6.10\nPhase: p2016\n\nInterviewer: How?\nP: Like this.\n"
+    doc = parse_document("corpus/transcripts/O1_Principal#1_6.10.txt", text.encode(),
+                         overlapping_study(), IngestParams())
+    assert [(p[1], p[3]) for p in doc["problems"]] == [
+        (2, "date 6.10 is outside phase p2016 (2016-05-02..2016-05-31)")]
