@@ -5,6 +5,7 @@ transcript and never recomputed differently.
 """
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -19,7 +20,10 @@ _PAGE_MARKER = re.compile(
     r"|-*[ \t]*page[ \t]*break[ \t]*-*)[ \t]*$",
     re.IGNORECASE | re.MULTILINE,
 )
-_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+# UTF-32's marks first: UTF-32-LE's begins with UTF-16-LE's.
+_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"),
+         (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe", "utf-16-le"),
+         (b"\xfe\xff", "utf-16-be"))
 
 
 class DecodeError(ValueError):
@@ -50,11 +54,17 @@ def _decode(data: bytes) -> Decoded:
                 raise DecodeError(f"starts with a {enc} byte-order mark but is not valid "
                                   f"{enc} (byte {exc.start})") from exc
     if b"\x00" in data:
-        raise DecodeError("binary file (contains NUL bytes); expected text")
+        wide = _wide_without_bom(data)
+        if wide is None:
+            raise DecodeError("binary file (contains NUL bytes); expected text")
+        return wide
     try:
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError as exc:
         bad_at = exc.start
+    mostly = _utf8_with_stray_bytes(data)
+    if mostly is not None:
+        return mostly
     # Windows-1252 is what legacy English and French transcripts almost always are: use it
     # whenever the bytes are valid cp1252, otherwise take the detector's best guess.
     try:
@@ -69,6 +79,51 @@ def _decode(data: bytes) -> Decoded:
                           f"could not be detected; save the file as UTF-8")
     return Decoded(str(best), best.encoding,
                    note=f"not UTF-8; decoded as {best.encoding} and converted")
+
+
+def _wide_without_bom(data: bytes) -> Decoded | None:
+    """UTF-16 or UTF-32 text saved without a byte-order mark: in English and French text
+    nearly every other (or three in four) byte is zero, in a fixed position."""
+    def zeros(start: int, step: int) -> float:
+        part = data[start::step]
+        return part.count(0) / len(part) if part else 0.0
+    candidates = []
+    if len(data) % 4 == 0:
+        candidates += [("utf-32-le", zeros(1, 4) + zeros(2, 4) + zeros(3, 4) > 2.7),
+                       ("utf-32-be", zeros(0, 4) + zeros(1, 4) + zeros(2, 4) > 2.7)]
+    if len(data) % 2 == 0:
+        candidates += [("utf-16-le", zeros(1, 2) > 0.9 and zeros(0, 2) < 0.1),
+                       ("utf-16-be", zeros(0, 2) > 0.9 and zeros(1, 2) < 0.1)]
+    for enc, fits in candidates:
+        if fits:
+            try:
+                text = data.decode(enc)
+            except UnicodeDecodeError:
+                continue
+            return Decoded(text, f"{enc} (no BOM)",
+                           note=f"no byte-order mark; read as {enc} and converted")
+    return None
+
+
+def _utf8_with_stray_bytes(data: bytes) -> Decoded | None:
+    """UTF-8 text with a few bytes of another encoding pasted in (a name typed in a Latin-1
+    editor): the UTF-8 is kept, each stray byte is read as cp1252, and the note says where.
+    None when the file holds no valid multi-byte UTF-8 at all (then it is a legacy file)."""
+    bad: list[int] = []
+
+    def repair(exc: UnicodeDecodeError) -> tuple[str, int]:
+        bad.append(exc.start)
+        return data[exc.start:exc.start + 1].decode("cp1252", errors="replace"), exc.start + 1
+    codecs.register_error("qda-stray-cp1252", repair)
+    text = data.decode("utf-8", errors="qda-stray-cp1252")
+    multibyte = sum(1 for ch in text if ord(ch) > 0x7F) - len(bad)
+    if multibyte <= 0:
+        return None
+    lines = sorted({data[:i].count(b"\n") + 1 for i in bad})
+    where = ", ".join(map(str, lines[:5])) + (" ..." if len(lines) > 5 else "")
+    return Decoded(text, "utf-8 (with stray bytes)",
+                   note=f"{len(bad)} byte(s) on line(s) {where} are not valid UTF-8; read as "
+                        f"cp1252 (the rest of the file is UTF-8)")
 
 
 def normalise(text: str) -> str:

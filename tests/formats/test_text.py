@@ -186,3 +186,29 @@ def test_normalise_is_nfc_even_around_removed_characters(raw: str) -> None:
 ])
 def test_count_words(text: str, n: int) -> None:
     assert count_words(text) == n
+
+
+ACCENTS = "Interviewer: Café?\nP: Yes — Zoë said so.\n"
+
+
+@pytest.mark.parametrize("encoding, name", [
+    ("utf-16-le", "utf-16-le (no BOM)"), ("utf-16-be", "utf-16-be (no BOM)"),
+    ("utf-32-le", "utf-32-le (no BOM)"), ("utf-32-be", "utf-32-be (no BOM)"),
+    ("utf-32", "utf-32-le (BOM)")])
+def test_wide_encodings_with_and_without_a_byte_order_mark(encoding: str, name: str) -> None:
+    decoded = decode(ACCENTS.encode(encoding))
+    assert (decoded.text, decoded.encoding) == (ACCENTS, name)
+
+
+def test_one_stray_latin1_byte_in_utf8_is_repaired_alone_and_located() -> None:
+    data = ("Interviewer: Café?\n" * 3 + "P: Zoë said so.\n").encode().replace(
+        b"Zo\xc3\xab", b"Zo\xeb")
+    decoded = decode(data)
+    assert decoded.text == "Interviewer: Café?\n" * 3 + "P: Zoë said so.\n"   # no mojibake
+    assert decoded.encoding == "utf-8 (with stray bytes)"
+    assert decoded.note == ("1 byte(s) on line(s) 4 are not valid UTF-8; read as cp1252 (the "
+                            "rest of the file is UTF-8)")
+
+
+def test_a_whole_cp1252_file_is_still_read_as_cp1252() -> None:
+    assert decode(ACCENTS.encode("cp1252")).encoding == "cp1252"
