@@ -13,6 +13,7 @@ import pyarrow as pa
 
 S, INT, F, D, B = pa.string(), pa.int64(), pa.float64(), pa.date32(), pa.bool_()
 LS = pa.list_(pa.string())
+LI = pa.list_(pa.int64())
 
 Spec = dict[str, tuple[pa.DataType, str]]
 
@@ -35,6 +36,9 @@ SCHEMAS["transcripts"] = {
     "interviewers": (S, "interviewer labels, '; '-separated"),
     "sha256": (S, "hash of the source file's bytes"),
     "text": (S, "normalised text (NFC, \\n newlines); all offsets point into it"),
+    "file_dropped": (LI, "offsets in the file's text (newlines as \\n) of the characters "
+                         "normalisation dropped, so other tools' offsets can be converted; "
+                         "null for DOCX and captions"),
 }
 SCHEMAS["turns"] = {
     "citation_id": (S, "interview"),

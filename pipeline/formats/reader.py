@@ -7,7 +7,7 @@ from pathlib import PurePosixPath
 from pipeline.core.errors import Problem, error, warning
 from pipeline.formats import captions
 from pipeline.formats.docx import DocxError, docx_text
-from pipeline.formats.text import DecodeError, decode, normalise
+from pipeline.formats.text import DecodeError, decode, normalise, normalise_mapped
 from pipeline.formats.turns import ParsedText, parse_turns
 from pipeline.study.names import label_key
 
@@ -20,6 +20,9 @@ class ReadResult:
     fmt: str = ""
     encoding: str = ""
     parsed: ParsedText = field(default_factory=ParsedText)
+    # File offsets normalisation dropped (text formats); None where the transcript's text is
+    # a rendering of the file (DOCX, captions), so file offsets do not apply.
+    dropped: list[int] | None = None
 
     @property
     def problems(self) -> list[Problem]:
@@ -47,7 +50,10 @@ def read_transcript(path: str, data: bytes, known_labels: set[str],
             raw, result.encoding = decoded.text, decoded.encoding
             if decoded.note:
                 result.problems.append(warning(path, 0, decoded.note))
-        text = normalise(raw)
+        if fmt == "text":
+            text, result.dropped = normalise_mapped(raw)
+        else:
+            text = normalise(raw)
         if fmt in ("vtt", "srt"):
             rendered = captions.render(text, fmt)
             text, end_times = rendered.text, rendered.end_times

@@ -137,5 +137,62 @@ def normalise(text: str) -> str:
     return _PAGE_MARKER.sub("", text)
 
 
+def normalise_mapped(text: str) -> tuple[str, list[int] | None]:
+    """`normalise(text)` and the offsets, in the file's text as other tools count it (decoded,
+    newlines read as ``\\n``), of every character normalisation dropped (trailing spaces, BOMs,
+    form feeds, page markers, combining marks NFC folded into their letter). A file offset
+    `o` is then transcript offset `o - (dropped characters before o)`. None when NFC changed
+    a line in a way that is not a pure fold (the offsets cannot be carried over)."""
+    flat = text.replace("\r\n", "\n").replace("\r", "\n")
+    dropped: list[int] = []
+    out_lines: list[str] = []
+    pos = 0
+    for line in flat.split("\n"):
+        kept, idx = _fold_line(line, pos, dropped)
+        if kept is None:
+            return normalise(text), None
+        if _PAGE_MARKER.fullmatch(kept):
+            dropped.extend(idx)
+            kept = ""
+        else:
+            tail = len(kept) - len(kept.rstrip())
+            dropped.extend(idx[len(idx) - tail:])
+            kept = kept.rstrip()
+        out_lines.append(kept)
+        pos += len(line) + 1
+    result = "\n".join(out_lines)
+    if result != normalise(text):  # the two must agree, or the map is wrong
+        return normalise(text), None
+    return result, sorted(dropped)
+
+
+def _fold_line(line: str, pos: int, dropped: list[int]) -> tuple[str | None, list[int]]:
+    """One line without BOMs and form feeds and in NFC, and the file offset of each kept
+    character; dropped offsets are added to `dropped`."""
+    chars: list[str] = []
+    idx: list[int] = []
+    for i, ch in enumerate(line):
+        if ch in "\ufeff\f":
+            dropped.append(pos + i)
+        elif chars and unicodedata.combining(ch) and len(
+                unicodedata.normalize("NFC", chars[-1] + ch)) == 1:
+            chars[-1] = unicodedata.normalize("NFC", chars[-1] + ch)
+            dropped.append(pos + i)
+        else:
+            chars.append(ch)
+            idx.append(pos + i)
+    folded = "".join(chars)
+    if unicodedata.normalize("NFC", folded) != folded:
+        return None, idx
+    return folded, idx
+
+
+def file_to_transcript(offset: int, dropped: list[int]) -> int:
+    """A file offset (see `normalise_mapped`) as an offset into the normalised text."""
+    from bisect import bisect_left
+
+    return offset - bisect_left(dropped, offset)
+
+
 def count_words(text: str) -> int:
     return len(re.findall(r"[^\W_]+(?:['’\-][^\W_]+)*", text))

@@ -212,3 +212,29 @@ def test_one_stray_latin1_byte_in_utf8_is_repaired_alone_and_located() -> None:
 
 def test_a_whole_cp1252_file_is_still_read_as_cp1252() -> None:
     assert decode(ACCENTS.encode("cp1252")).encoding == "cp1252"
+
+
+@given(st.text(alphabet="ab \t\r\n\f\ufeff\u0301", max_size=80))
+def test_file_offsets_map_onto_the_normalised_text(raw: str) -> None:
+    from pipeline.formats.text import file_to_transcript, normalise_mapped
+
+    text, dropped = normalise_mapped(raw)
+    assert text == normalise(raw)
+    if dropped is None:
+        return
+    flat = raw.replace("\r\n", "\n").replace("\r", "\n")
+    for i, ch in enumerate(flat):
+        if ch in "ab":   # a letter lands on itself (or on the letter an accent folded into)
+            assert unicodedata.normalize("NFD", text[file_to_transcript(i, dropped)])[0] == ch
+
+
+def test_normalise_mapped_on_a_typical_export() -> None:
+    from pipeline.formats.text import file_to_transcript, normalise_mapped
+
+    raw = "Interviewer: Hi   \r\nP: Cafe\u0301 is   fine.  \r\n--- page 2 ---\r\nP: More here.\n"
+    text, dropped = normalise_mapped(raw)
+    flat = raw.replace("\r\n", "\n")
+    assert text == "Interviewer: Hi\nP: Café is   fine.\n\nP: More here.\n"
+    for word in ("fine.", "More", "here."):
+        at = file_to_transcript(flat.index(word), dropped)
+        assert text[at:at + len(word)] == word

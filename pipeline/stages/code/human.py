@@ -1,8 +1,13 @@
 """Human codings: read CSV files (and REFI-QDA projects), check them, and map spans to segments.
 
 A CSV row names an interview (`citation_id`), a span (`start_char`/`end_char` into the
-normalised transcript, or the `quote` itself), a `code_id` and the `coder`. An empty `code_id`
-records that the coder read the span and found no code applies (it counts for agreement).
+normalised transcript, or the `quote` itself), a `code_id` and the `coder`. Offsets that other
+tools count in the file's own text (QualCoder and Taguette keep trailing spaces, which
+normalisation drops) are converted: with `offsets_in` = `file`, or found so when the row's
+`quote` matches the file's text there and not the transcript's. Offsets with no quote cannot
+be checked, and when normalisation moved characters before them the file says so. An empty
+`code_id` records that the coder read the span and found no code applies (it counts for
+agreement).
 Human codes are authoritative: the automatic coder never overwrites them.
 """
 from __future__ import annotations
@@ -14,8 +19,9 @@ import re
 import numpy as np
 import pandas as pd
 
-from pipeline.core.errors import Problem, error
+from pipeline.core.errors import Problem, error, warning
 from pipeline.core.inputs import SourceFile
+from pipeline.formats.text import file_to_transcript
 
 REQUIRED = ("citation_id", "code_id", "coder")
 SPAN_COLUMNS = ["citation_id", "start_char", "end_char", "code_id", "coder", "file", "line"]
@@ -34,10 +40,13 @@ def _find_quote(text: str, quote: str) -> tuple[list[int], int]:
     return [m.start() for m in found], (found[0].end() - found[0].start()) if found else 0
 
 
-def read_csv_codings(src: SourceFile, texts: dict[str, str], code_ids: set[str]
+def read_csv_codings(src: SourceFile, texts: dict[str, str], code_ids: set[str],
+                     dropped: dict[str, list[int] | None] | None = None
                      ) -> tuple[pd.DataFrame, list[Problem]]:
-    """Parse one CSV of human codings into spans; every bad row is a problem with its line."""
+    """Parse one CSV of human codings into spans; every bad row is a problem with its line.
+    `dropped`: per transcript, the file offsets normalisation dropped (see formats.text)."""
     problems: list[Problem] = []
+    tally: dict[str, list[int]] = {"converted": [], "unchecked": []}
     try:
         reader = csv.DictReader(io.StringIO(src.data.decode("utf-8-sig")))
         header = reader.fieldnames or []
@@ -50,14 +59,66 @@ def read_csv_codings(src: SourceFile, texts: dict[str, str], code_ids: set[str]
                                                           f"{need}")]
     rows = []
     for row in reader:
-        span = _row_span(row, reader.line_num, src.path, texts, code_ids, problems)
+        span = _row_span(row, reader.line_num, src.path, texts, code_ids, problems,
+                         dropped or {}, tally)
         if span is not None:
             rows.append(span)
-    return pd.DataFrame(rows, columns=SPAN_COLUMNS), problems
+    return pd.DataFrame(rows, columns=SPAN_COLUMNS), problems + _tally_notes(src.path, tally)
+
+
+def _tally_notes(path: str, tally: dict[str, list[int]]) -> list[Problem]:
+    out = []
+    if tally["converted"]:
+        lines = tally["converted"]
+        out.append(warning(path, lines[0], f"{len(lines)} row(s) count offsets in the file's "
+                           f"text (before normalisation dropped trailing spaces and the like); "
+                           f"converted, and checked against their quotes"))
+    if tally["unchecked"]:
+        lines = tally["unchecked"]
+        out.append(warning(path, lines[0], f"{len(lines)} row(s) give offsets without a quote "
+                           f"in transcripts whose text normalisation changed before them: read "
+                           f"as offsets into the transcript as stored; if another tool counted "
+                           f"them in the file, add offsets_in=file (or a quote column to "
+                           f"check them)"))
+    return out
+
+
+def _offset_span(row: dict, line: int, path: str, cid: str, text: str,
+                 dropped: list[int] | None, problems: list[Problem],
+                 tally: dict[str, list[int]]) -> tuple[int, int] | None:
+    """The span of a row that gives start_char/end_char, checked and converted."""
+    try:
+        start, end = int(row["start_char"]), int(row["end_char"])
+    except ValueError:
+        problems.append(error(path, line, "start_char and end_char must be whole numbers"))
+        return None
+    quote = " ".join(row.get("quote", "").split())
+    in_file = row.get("offsets_in", "").casefold() == "file"
+    if in_file and dropped is None:
+        problems.append(error(path, line, f"offsets_in=file, but {cid} is a DOCX or caption "
+                              f"transcript whose text is a rendering; give a quote instead"))
+        return None
+    moved = dropped is not None and bool(dropped) and dropped[0] < end
+    if dropped is not None and (in_file or (quote and moved and " ".join(
+            text[start:end].split()) != quote)):
+        start, end = file_to_transcript(start, dropped), file_to_transcript(end, dropped)
+        if not in_file:
+            tally["converted"].append(line)
+    elif moved and not quote:
+        tally["unchecked"].append(line)
+    if not 0 <= start < end <= len(text):
+        problems.append(error(path, line, f"span {start}-{end} is outside {cid} "
+                              f"(0-{len(text)})"))
+        return None
+    if quote and " ".join(text[start:end].split()) != quote:
+        problems.append(error(path, line, f"quote does not match {cid}[{start}:{end}]"))
+        return None
+    return start, end
 
 
 def _row_span(row: dict, line: int, path: str, texts: dict[str, str], code_ids: set[str],
-              problems: list[Problem]) -> dict | None:
+              problems: list[Problem], dropped: dict[str, list[int] | None],
+              tally: dict[str, list[int]]) -> dict | None:
     row = {k: (v or "").strip() for k, v in row.items() if k}
     cid, code, coder = row["citation_id"], row["code_id"], row["coder"]
     bad = len(problems)
@@ -71,19 +132,10 @@ def _row_span(row: dict, line: int, path: str, texts: dict[str, str], code_ids: 
         return None
     text = texts[cid]
     if row.get("start_char") and row.get("end_char"):
-        try:
-            start, end = int(row["start_char"]), int(row["end_char"])
-        except ValueError:
-            problems.append(error(path, line, "start_char and end_char must be whole numbers"))
+        found = _offset_span(row, line, path, cid, text, dropped.get(cid), problems, tally)
+        if found is None:
             return None
-        if not 0 <= start < end <= len(text):
-            problems.append(error(path, line, f"span {start}-{end} is outside {cid} "
-                                  f"(0-{len(text)})"))
-            return None
-        quote = row.get("quote", "")
-        if quote and " ".join(text[start:end].split()) != " ".join(quote.split()):
-            problems.append(error(path, line, f"quote does not match {cid}[{start}:{end}]"))
-            return None
+        start, end = found
     elif row.get("quote"):
         starts, length = _find_quote(text, row["quote"])
         if len(starts) != 1:

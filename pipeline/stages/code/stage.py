@@ -44,10 +44,13 @@ def load_inputs(transcripts: pd.DataFrame, inputs: CodebookInputs
     """Codebook and human coding spans; raises InputError listing every error."""
     book, problems = build_codebook(list(inputs.codebook_files))
     texts = dict(zip(transcripts["citation_id"], transcripts["text"]))
+    dropped = {cid: None if d is None else [int(o) for o in d] for cid, d in zip(
+        transcripts["citation_id"], transcripts["file_dropped"])} \
+        if "file_dropped" in transcripts else {}
     frames = []
     for src in inputs.coding_files:
         if src.path.lower().endswith(".csv"):
-            spans, found = read_csv_codings(src, texts, set(book.ids))
+            spans, found = read_csv_codings(src, texts, set(book.ids), dropped)
         else:
             spans, found = read_qdpx_codings(src, texts, book)
         frames.append(spans)

@@ -34,7 +34,8 @@ def parse_document(path: str, data: bytes, study: Study, params: IngestParams) -
     known |= {label.casefold() for label in study.participant_labels}
     read = read_transcript(path, data, known, params.max_label_words)
     doc: Doc = {"source_path": path, "format": read.fmt, "encoding": read.encoding,
-                "text": read.text, "turns": [], "participants": []}
+                "text": read.text, "file_dropped": read.dropped, "turns": [],
+                "participants": []}
     problems = list(read.problems)
     if not read.text:
         doc["problems"] = [list(p.__dict__.values()) for p in problems]

@@ -44,6 +44,7 @@ def _transcripts(docs: list[Doc], turns: pd.DataFrame, participants: pd.DataFram
             "n_turns": len(d["turns"]),
             "n_participants": int(people.get(cid, 0)),
             "interviewers": d["interviewers"], "sha256": d["sha256"], "text": d["text"],
+            "file_dropped": d.get("file_dropped"),
         })
     return pd.DataFrame(rows)
 

@@ -71,3 +71,65 @@ def test_spans_to_segments_overlap_rule() -> None:
         ["d:2", "c", "ben"],
         ["d:3", "b", "ana"],   # ... but only 20 of segment 1's 100 characters
     ]
+
+
+# QualCoder and Taguette count offsets in the file's text as Python reads it: trailing spaces
+# kept (normalisation drops them), newlines as \n.
+FILE_TEXT = ("ID: O1_Principal#1_5.14   \n\nInterviewer: How did it start?  \n"
+             "P: With a meeting in the gym.   \nInterviewer: And the money?\n"
+             "P: The grant paid for release time.\n")
+
+
+def qualcoder_rows(*quotes: str, offsets_in: str = "", with_quote: bool = True) -> bytes:
+    header = "citation_id,start_char,end_char,code_id,coder" + (",quote" if with_quote else "")
+    header += ",offsets_in" if offsets_in else ""
+    lines = [header]
+    for q in quotes:
+        start = FILE_TEXT.index(q)
+        row = f"O1_Principal#1_5.14,{start},{start + len(q)},alpha,qc"
+        row += f",{q}" if with_quote else ""
+        row += f",{offsets_in}" if offsets_in else ""
+        lines.append(row)
+    return ("\n".join(lines) + "\n").encode()
+
+
+def mapped_text() -> tuple[str, list[int]]:
+    from pipeline.formats.text import normalise_mapped
+
+    return normalise_mapped(FILE_TEXT)
+
+
+@pytest.mark.parametrize("offsets_in, with_quote", [("", True), ("file", True),
+                                                    ("file", False)])
+def test_file_offsets_from_another_tool_import_without_shift(offsets_in: str,
+                                                            with_quote: bool) -> None:
+    text, dropped = mapped_text()
+    src = make_source("codebooks/codings/qualcoder.csv", qualcoder_rows(
+        "With a meeting in the gym.", "The grant paid for release time.",
+        offsets_in=offsets_in, with_quote=with_quote))
+    spans, problems = read_csv_codings(src, {"O1_Principal#1_5.14": text}, {"alpha"},
+                                       {"O1_Principal#1_5.14": dropped})
+    quoted = [text[s:e] for s, e in zip(spans["start_char"], spans["end_char"])]
+    assert quoted == ["With a meeting in the gym.", "The grant paid for release time."]
+    if offsets_in:
+        assert problems == []
+    else:
+        assert [p.message for p in problems] == [
+            "2 row(s) count offsets in the file's text (before normalisation dropped trailing "
+            "spaces and the like); converted, and checked against their quotes"]
+
+
+def test_offsets_alone_after_moved_text_are_warned_about_not_shifted_silently() -> None:
+    text, dropped = mapped_text()
+    src = make_source("codebooks/codings/qualcoder.csv", qualcoder_rows(
+        "With a meeting in the gym.", with_quote=False))
+    spans, problems = read_csv_codings(src, {"O1_Principal#1_5.14": text}, {"alpha"},
+                                       {"O1_Principal#1_5.14": dropped})
+    # read as transcript offsets, so 5 characters off (the dropped trailing spaces), and said
+    # so; offsets_in=file (above) is how the researcher puts it right
+    start = FILE_TEXT.index("With a meeting")
+    assert spans["start_char"][0] == start and text[start - 5:start + 21] == \
+        "With a meeting in the gym."
+    assert len(spans) == 1 and [p.line for p in problems] == [2]
+    assert problems[0].message.startswith("1 row(s) give offsets without a quote in "
+                                          "transcripts whose text normalisation changed")
