@@ -5,6 +5,8 @@ import io
 import zipfile
 
 import docx
+from docx.opc.exceptions import OpcError
+from lxml import etree
 
 
 class DocxError(ValueError):
@@ -14,6 +16,9 @@ class DocxError(ValueError):
 def docx_text(data: bytes) -> str:
     try:
         document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        return "\n".join(p.text for p in document.paragraphs)
+    except (zipfile.BadZipFile, KeyError, ValueError, OpcError) as exc:
         raise DocxError(f"not a readable DOCX file ({exc})") from exc
-    return "\n".join(p.text for p in document.paragraphs)
+    except etree.LxmlError as exc:  # a damaged document.xml inside a sound zip
+        raise DocxError(f"the DOCX holds malformed XML ({exc}); open and re-save it in a word "
+                        f"processor") from exc

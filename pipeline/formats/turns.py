@@ -59,6 +59,11 @@ def parse_timestamp(ts: str) -> float:
     return seconds
 
 
+def _clock(seconds: float) -> str:
+    h, rest = divmod(int(seconds), 3600)
+    return f"{h}:{rest // 60:02d}:{rest % 60:02d}" if h else f"{rest // 60}:{rest % 60:02d}"
+
+
 def looks_like_label(text: str, max_words: int) -> bool:
     words = text.split()
     if not 1 <= len(words) <= max_words * 2 + 1 or not words[0][0].isupper():
@@ -106,7 +111,13 @@ def parse_turns(text: str, path: str, known_labels: set[str], max_label_words: i
     _collect_turns(lines, starts, preamble_end, candidates, accepted, path, out)
     for turn, nxt in zip(out.turns, out.turns[1:]):
         if turn.start_time is not None and nxt.start_time is not None:
-            turn.end_time = nxt.start_time
+            if nxt.start_time < turn.start_time:
+                out.problems.append(warning(path, nxt.line, (
+                    f"timestamp {_clock(nxt.start_time)} is earlier than the previous turn's "
+                    f"{_clock(turn.start_time)} (line {turn.line}): turns out of order, or a "
+                    f"mistyped time")))
+            else:
+                turn.end_time = nxt.start_time
     if not out.turns:
         out.problems.append(error(path, body_from + 1 if body_from < len(lines) else 0,
                                   "no speaker turns found; expected lines like 'Name: text', "

@@ -38,6 +38,9 @@ class Study:
     study_path: str = "corpus/study.toml"
     sites_path: str = "corpus/sites.csv"
     site_lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+    # False when sites.csv itself could not be read: then no transcript is blamed for a site
+    # the file would have listed (one error, not one per transcript).
+    sites_read: bool = True
 
     @property
     def site_codes(self) -> frozenset[str]:
@@ -123,6 +126,7 @@ def load_study(study_bytes: bytes, sites_bytes: bytes, study_path: str = "corpus
         study_path=study_path,
         sites_path=sites_path,
         site_lines=site_lines,
+        sites_read=not (site_problems and not site_rows),
     )
     if study.unknown_role not in ("error", "warning"):
         problems.append(error(study_path, 0, "study.unknown_role must be 'error' or 'warning'"))

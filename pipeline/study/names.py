@@ -12,16 +12,32 @@ def label_key(label: str) -> str:
 def split_people(value: str) -> list[tuple[str, str]]:
     """'Rosa Delgado (Teacher; Grade 3); Kevin Tran (Teacher)' -> [(name, role text), ...].
 
-    People are separated by ';' or, when there is no ';', by ','; separators inside
-    parentheses belong to the role.
+    People are separated by ';' or, when there is no ';' outside parentheses, by ','; anything
+    inside parentheses, nested ones too ('Ana Silva (Teacher (Grade 3))'), is the role.
     """
-    sep = r";(?![^()]*\))" if re.search(r";(?![^()]*\))", value) else r",(?![^()]*\))"
+    parts, depth, current = [], 0, []
+    outside = "".join(ch if _depth_at(value, i) == 0 else " " for i, ch in enumerate(value))
+    sep = ";" if ";" in outside else ","
+    for ch in value:
+        depth += ch == "("
+        depth -= ch == ")" and depth > 0
+        if ch == sep and depth == 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    parts.append("".join(current))
     people = []
-    for part in re.split(sep, value):
-        m = re.match(r"^\s*(?P<name>[^()]+?)\s*(?:\((?P<role>[^)]*)\))?\s*$", part)
-        if m and m["name"].strip():
-            people.append((m["name"].strip(), (m["role"] or "").strip()))
+    for part in parts:
+        name, _, rest = part.partition("(")
+        role = rest[:rest.rfind(")")] if ")" in rest else rest
+        if name.strip():
+            people.append((name.strip(), role.strip()))
     return people
+
+
+def _depth_at(value: str, i: int) -> int:
+    return max(0, value[:i].count("(") - value[:i].count(")"))
 
 
 def name_keys(name: str) -> set[str]:

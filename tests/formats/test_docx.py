@@ -58,3 +58,20 @@ def test_non_docx_bytes_raise(data: bytes, detail: str) -> None:
     message = str(info.value)
     assert message.startswith("not a readable DOCX file (")
     assert detail in message
+
+
+def test_malformed_xml_inside_a_sound_docx_is_a_docx_error_not_a_traceback(
+        tmp_path: Path) -> None:
+    path = tmp_path / "t.docx"
+    document = docx.Document()
+    document.add_paragraph("Interviewer: Hello?")
+    document.save(path)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(buffer, "w") as out:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = data.replace(b"</w:body>", b"<w:p><w:r></w:body>")  # unclosed tags
+            out.writestr(item, data)
+    with pytest.raises(DocxError, match="the DOCX holds malformed XML"):
+        docx_text(buffer.getvalue())

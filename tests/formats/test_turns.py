@@ -333,3 +333,13 @@ def test_combined_labels_open_a_turn_even_used_once(label: str) -> None:
 def test_combined_otter_speaker_line() -> None:
     text = "Ann Lee  00:03\nWho runs it?\n\nAna & Bo  00:09\nWe both do.\n"
     assert [t.speaker for t in parse(text, set()).turns] == ["Ann Lee", "Ana & Bo"]
+
+
+def test_out_of_order_timestamps_are_warned_about_with_their_line() -> None:
+    text = ("[00:01:00] Interviewer: First?\n[00:02:30] P: Yes.\n"
+            "[00:02:10] Interviewer: Then?\n[00:03:00] P: Done.\n")
+    parsed = parse(text)
+    assert [(p.line, p.message) for p in parsed.problems] == [
+        (3, "timestamp 2:10 is earlier than the previous turn's 2:30 (line 2): turns out of "
+            "order, or a mistyped time")]
+    assert parsed.turns[1].end_time is None     # no negative duration

@@ -54,3 +54,12 @@ def test_speaker_parts_and_numbered_interviewers() -> None:
         assert is_interviewer(label, keys), label
     for label in ("P1", "Participant 2", "Interviewer & Ana", "Ida"):
         assert not is_interviewer(label, keys), label
+
+
+def test_nested_parentheses_in_a_role_keep_the_person() -> None:
+    from pipeline.study.names import split_people
+
+    assert split_people("Ana Silva (Teacher (Grade 3)), Bo Chen (Principal)") == [
+        ("Ana Silva", "Teacher (Grade 3)"), ("Bo Chen", "Principal")]
+    assert split_people("Rosa Delgado (Teacher; Grade 3); Kevin Tran (Teacher)") == [
+        ("Rosa Delgado", "Teacher; Grade 3"), ("Kevin Tran", "Teacher")]

@@ -26,6 +26,9 @@ from pipeline.study.names import is_interviewer, label_key, split_people
 from pipeline.study.speakers import assign_participants, interviewer_keys
 
 Doc = dict[str, Any]
+# The longest text spaCy segments in one piece (its nlp.max_length): a longer turn is a file
+# that lost its line breaks or speaker labels, reported here rather than failing in segment.
+MAX_TURN_CHARS = 1_000_000
 
 
 def parse_document(path: str, data: bytes, study: Study, params: IngestParams) -> Doc:
@@ -66,7 +69,7 @@ def _identify(path: str, header: dict, study: Study, doc: Doc, problems: list[Pr
                                   f"name {stem}; rename the file or fix the header"))
         except citation.CitationError:
             pass  # a non-ID file name is fine when the header carries the ID
-    if cid.site not in study.site_codes:
+    if cid.site not in study.site_codes and study.sites_read:
         known = ", ".join(sorted(study.site_codes, key=lambda c: (len(c), c)))
         problems.append(error(path, id_line, f"site {cid.site} is not in {study.sites_path} "
                               f"(known sites: {known})"))
@@ -122,6 +125,11 @@ def _speakers(cid: citation.CitationId, read, study: Study, doc: Doc,
     problems.extend(warning(path, header.get("participants", ("", 0))[1], n) for n in notes)
     rows = []
     for number, t in enumerate(turns, 1):
+        if t.end_char - t.start_char > MAX_TURN_CHARS:
+            problems.append(error(path, t.line, f"turn {number} is {t.end_char - t.start_char:,} "
+                                  f"characters long, over the {MAX_TURN_CHARS:,} the segmenter "
+                                  f"reads in one piece: has the file lost its line breaks or "
+                                  f"speaker labels?"))
         person = by_key.get(label_key(t.speaker))
         body = text[t.start_char:t.end_char]
         rows.append({"turn": number, "speaker": t.speaker, "line": t.line,

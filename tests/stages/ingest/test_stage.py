@@ -201,3 +201,22 @@ def test_a_phase_header_outside_its_phase_is_an_error() -> None:
                          overlapping_study(), IngestParams())
     assert [(p[1], p[3]) for p in doc["problems"]] == [
         (2, "date 6.10 is outside phase p2016 (2016-05-02..2016-05-31)")]
+
+
+def test_a_turn_too_long_to_segment_is_an_error_in_ingest_with_its_line() -> None:
+    text = "ID: O1_Principal#1_5.14\n\nInterviewer: Go on?\nP: " + "word " * 210_000 + "\n"
+    doc = doc_of(text)
+    assert [(p[1], p[2]) for p in doc["problems"]] == [(4, "error")]
+    assert doc["problems"][0][3].startswith("turn 2 is 1,049,999 characters long, over the "
+                                            "1,000,000")
+
+
+def test_sites_csv_without_a_column_is_one_error_not_one_per_transcript(make_project) -> None:
+    root = make_project({"O1_Principal#1_5.14.txt": GOOD,
+                         "O2_Principal#1_5.14.txt": GOOD.replace("O1_", "O2_")
+                         .replace("Site: O1", "Site: O2")})
+    (root / "corpus" / "sites.csv").write_text("code,name\nO1,Alder\nO2,Birch\n")
+    _, _, problems = collect(corpus_of(root), IngestParams())
+    errors = [p for p in problems if p.is_error]
+    assert [(p.path, p.line) for p in errors] == [("corpus/sites.csv", 1)]
+    assert "missing column(s) kind" in errors[0].message
