@@ -69,9 +69,11 @@ def stage_command(name: str) -> click.Command:
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1).")
 @project_options
 def validate(catalog: Catalog, cfg: Config, quiet: bool, strict: bool) -> None:
-    """Check the corpus and list every problem at once; writes nothing.
+    """Check the corpus, codebooks, human codings and decisions; list every problem at once;
+    writes nothing.
 
-    Exit code 1 when there are errors (or warnings, with --strict).
+    Exit code 1 when there are errors (or warnings, with --strict). Human codings are checked
+    against the transcripts once the corpus itself has no errors.
 
     \b
     Example:
@@ -79,13 +81,41 @@ def validate(catalog: Catalog, cfg: Config, quiet: bool, strict: bool) -> None:
     """
     from pipeline.stages.ingest import collect
 
-    _, docs, problems = collect(catalog.read_corpus(), cfg.params("ingest"))
+    corpus = catalog.read_corpus()
+    _, docs, problems = collect(corpus, cfg.params("ingest"))
+    problems += _check_researcher_files(catalog, cfg, corpus,
+                                        corpus_ok=not any(p.is_error for p in problems))
     print_problems(problems)
     n_err = sum(p.is_error for p in problems)
     n_warn = len(problems) - n_err
-    click.echo(f"{len(docs)} transcript(s) checked: {n_err} error(s), {n_warn} warning(s).")
+    click.echo(f"{len(docs)} transcript(s), the codebooks, codings and decisions checked: "
+               f"{n_err} error(s), {n_warn} warning(s).")
     if n_err or (strict and n_warn):
         sys.exit(1)
+
+
+def _check_researcher_files(catalog: Catalog, cfg: Config, corpus: Any, corpus_ok: bool
+                            ) -> list:
+    """Problems in codebooks/: codebook YAML, human codings (against the transcripts, when
+    the corpus reads), and decisions.yml."""
+    from pipeline.core.errors import InputError
+    from pipeline.stages.compare import parse as parse_decisions
+
+    problems: list = []
+    decisions = catalog.read_decisions()
+    problems += parse_decisions(decisions.text, decisions.path)[1]
+    if not corpus_ok:
+        click.echo("note: human codings are checked once the corpus has no errors", err=True)
+        return problems
+    from pipeline.stages.code import load_inputs
+    from pipeline.stages.ingest import run as ingest
+
+    tables, _ = ingest(corpus, params=cfg.params("ingest"))
+    try:
+        problems += load_inputs(tables["transcripts"], catalog.read_codebooks())[2]
+    except InputError as exc:
+        problems += exc.problems
+    return problems
 
 
 @click.command()

@@ -158,3 +158,19 @@ def test_a_decision_on_a_missing_key_stays_outstanding_in_status_and_later_runs(
     assert "Outstanding warnings from the last runs (" in status.output
     assert "decisions.yml:2: warning: accept: names category X-abcdef" in status.output
     assert "Emerging categories:" in status.output and "proposed" in status.output
+
+
+def test_validate_checks_codebooks_codings_and_decisions_too(make_project) -> None:
+    root = make_project({"O1_Principal#1_5.14.txt": GOOD})
+    (root / "codebooks" / "codings").mkdir(parents=True, exist_ok=True)
+    (root / "codebooks" / "broken.yml").write_text("codes:\n  - id: Bad Id\n")
+    (root / "codebooks" / "codings" / "team.csv").write_text(
+        "citation_id,quote,code_id,coder\nO9_Teacher#1_5.3,Hello,x,ana\n")
+    (root / "codebooks" / "decisions.yml").write_text("decisions:\n  - label: x\n")
+    result = CliRunner().invoke(cli, ["validate", "-p", str(root)])
+    assert result.exit_code == 1
+    out = result.output
+    assert "codebooks/decisions.yml:2: error: decision 1 needs exactly one of" in out
+    assert "codebooks/broken.yml" in out
+    assert "codebooks/codings/team.csv:2: error: unknown citation_id 'O9_Teacher#1_5.3'" in out
+    assert not (root / "outputs").exists()

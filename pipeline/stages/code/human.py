@@ -66,20 +66,27 @@ def read_csv_codings(src: SourceFile, texts: dict[str, str], code_ids: set[str],
     return pd.DataFrame(rows, columns=SPAN_COLUMNS), problems + _tally_notes(src.path, tally)
 
 
+def _on_word_edges(text: str, start: int, end: int) -> bool:
+    """Whether [start, end) neither begins nor ends inside a word."""
+    def inside(i: int) -> bool:
+        return 0 < i < len(text) and text[i - 1].isalnum() and text[i].isalnum()
+    return 0 <= start < end <= len(text) and not inside(start) and not inside(end)
+
+
 def _tally_notes(path: str, tally: dict[str, list[int]]) -> list[Problem]:
     out = []
     if tally["converted"]:
         lines = tally["converted"]
         out.append(warning(path, lines[0], f"{len(lines)} row(s) count offsets in the file's "
                            f"text (before normalisation dropped trailing spaces and the like); "
-                           f"converted, and checked against their quotes"))
+                           f"converted (by their quotes, or where only the file's offsets fall "
+                           f"on word edges)"))
     if tally["unchecked"]:
         lines = tally["unchecked"]
         out.append(warning(path, lines[0], f"{len(lines)} row(s) give offsets without a quote "
-                           f"in transcripts whose text normalisation changed before them: read "
-                           f"as offsets into the transcript as stored; if another tool counted "
-                           f"them in the file, add offsets_in=file (or a quote column to "
-                           f"check them)"))
+                           f"that cut words both as offsets into the transcript and into the "
+                           f"file's text: read as transcript offsets; add a quote column (or "
+                           f"offsets_in=file) to place them surely"))
     return out
 
 
@@ -99,13 +106,21 @@ def _offset_span(row: dict, line: int, path: str, cid: str, text: str,
                               f"transcript whose text is a rendering; give a quote instead"))
         return None
     moved = dropped is not None and bool(dropped) and dropped[0] < end
-    if dropped is not None and (in_file or (quote and moved and " ".join(
-            text[start:end].split()) != quote)):
-        start, end = file_to_transcript(start, dropped), file_to_transcript(end, dropped)
-        if not in_file:
+    as_file = (file_to_transcript(start, dropped), file_to_transcript(end, dropped)) \
+        if moved else (start, end)
+    if in_file:
+        start, end = as_file
+    elif moved and quote and " ".join(text[start:end].split()) != quote:
+        start, end = as_file
+        tally["converted"].append(line)
+    elif moved and not quote and not _on_word_edges(text, start, end):
+        # A coder selects whole words: a span that cuts words as transcript offsets but not
+        # as file offsets was counted in the file.
+        if _on_word_edges(text, *as_file):
+            start, end = as_file
             tally["converted"].append(line)
-    elif moved and not quote:
-        tally["unchecked"].append(line)
+        else:
+            tally["unchecked"].append(line)
     if not 0 <= start < end <= len(text):
         problems.append(error(path, line, f"span {start}-{end} is outside {cid} "
                               f"(0-{len(text)})"))

@@ -116,20 +116,39 @@ def test_file_offsets_from_another_tool_import_without_shift(offsets_in: str,
     else:
         assert [p.message for p in problems] == [
             "2 row(s) count offsets in the file's text (before normalisation dropped trailing "
-            "spaces and the like); converted, and checked against their quotes"]
+            "spaces and the like); converted (by their quotes, or where only the file's offsets "
+            "fall on word edges)"]
 
 
-def test_offsets_alone_after_moved_text_are_warned_about_not_shifted_silently() -> None:
+def test_offsets_alone_are_placed_by_word_edges_or_warned_about() -> None:
     text, dropped = mapped_text()
     src = make_source("codebooks/codings/qualcoder.csv", qualcoder_rows(
         "With a meeting in the gym.", with_quote=False))
     spans, problems = read_csv_codings(src, {"O1_Principal#1_5.14": text}, {"alpha"},
                                        {"O1_Principal#1_5.14": dropped})
-    # read as transcript offsets, so 5 characters off (the dropped trailing spaces), and said
-    # so; offsets_in=file (above) is how the researcher puts it right
-    start = FILE_TEXT.index("With a meeting")
-    assert spans["start_char"][0] == start and text[start - 5:start + 21] == \
-        "With a meeting in the gym."
-    assert len(spans) == 1 and [p.line for p in problems] == [2]
-    assert problems[0].message.startswith("1 row(s) give offsets without a quote in "
-                                          "transcripts whose text normalisation changed")
+    # as transcript offsets the span would cut words (5 characters off); as file offsets it
+    # does not: converted, and said so
+    assert text[spans["start_char"][0]:spans["end_char"][0]] == "With a meeting in the gym."
+    assert len(problems) == 1 and problems[0].message.startswith("1 row(s) count offsets")
+    # a span that cuts words either way is read as given, with a warning
+    start = FILE_TEXT.index("ting in the")
+    src = make_source("codebooks/codings/x.csv", (
+        "citation_id,start_char,end_char,code_id,coder\n"
+        f"O1_Principal#1_5.14,{start},{start + 4},alpha,qc\n").encode())
+    spans, problems = read_csv_codings(src, {"O1_Principal#1_5.14": text}, {"alpha"},
+                                       {"O1_Principal#1_5.14": dropped})
+    assert spans["start_char"].tolist() == [start]
+    assert [p.line for p in problems] == [2] and "cut words" in problems[0].message
+
+
+def test_our_own_transcript_offsets_without_quotes_stay_silent() -> None:
+    text, dropped = mapped_text()
+    start = text.index("The grant paid")
+    src = make_source("codebooks/codings/ours.csv", (
+        "citation_id,start_char,end_char,code_id,coder\n"
+        f"O1_Principal#1_5.14,{start},{start + 32},alpha,us\n").encode())
+    spans, problems = read_csv_codings(src, {"O1_Principal#1_5.14": text}, {"alpha"},
+                                       {"O1_Principal#1_5.14": dropped})
+    assert text[spans["start_char"][0]:spans["end_char"][0]] == \
+        "The grant paid for release time."
+    assert problems == []
