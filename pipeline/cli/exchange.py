@@ -124,6 +124,80 @@ def refi_import(catalog: Catalog, cfg: Config, quiet: bool, file: Path, output: 
                        f"{catalog.rel(copy)}.")
 
 
+@click.command("import")
+@click.argument("tool", type=click.Choice(["qualcoder", "taguette", "maxqda"],
+                                          case_sensitive=False))
+@click.argument("source", type=click.Path(exists=True, path_type=Path))
+@click.option("--name", "namespace", default=None,
+              help="Namespace of the imported codes and the files' name (default: the tool).")
+@click.option("--documents", "doc_map", type=click.Path(exists=True, dir_okay=False,
+                                                        path_type=Path), default=None,
+              help="CSV (document,citation_id) for documents not named by citation ID.")
+@project_options
+def import_project(catalog: Catalog, cfg: Config, quiet: bool, tool: str, source: Path,
+                   namespace: str | None, doc_map: Path | None) -> None:
+    """Import the codings of a QualCoder, Taguette or MAXQDA project onto this corpus.
+
+    SOURCE is a QualCoder project folder (or its data.qda), a Taguette database, or a MAXQDA
+    "coded segments" export (XLSX or CSV). Documents are matched to transcripts by citation
+    ID; each span is placed by the tool's offsets or its text, and every span that cannot be
+    placed is listed with the reason (outputs/import_<name>.csv). Writes
+    codebooks/<name>.yml and codebooks/codings/<name>.csv; never overwrites. Run `qda
+    analyze` (or `qda ingest`) first.
+
+    \b
+    Example:
+      qda import taguette study.sqlite3 --name tag
+    """
+    import re
+
+    from pipeline.exchange.foreign import READERS, ForeignError
+    from pipeline.exchange.place import place
+
+    ns = (namespace or tool).lower()
+    if not re.fullmatch(r"[a-z][a-z0-9]*", ns):
+        raise click.ClickException(f"--name {ns!r}: use lower-case letters and digits")
+    book = catalog.codebooks_dir / f"{ns}.yml"
+    codings = catalog.codebooks_dir / "codings" / f"{ns}.csv"
+    for target in (book, codings):
+        if target.exists():
+            raise click.ClickException(f"{catalog.rel(target)} exists; it is never "
+                                       f"overwritten (choose another --name)")
+    try:
+        foreign = READERS[tool.lower()](source)
+    except ForeignError as exc:
+        raise click.ClickException(str(exc)) from exc
+    present = set()
+    if catalog.exists("human_codings"):
+        h = catalog.load("human_codings")
+        present = set(zip(h["citation_id"], h["start_char"], h["end_char"], h["code_id"],
+                          h["coder"]))
+    placed = place(foreign, catalog.load("transcripts"), ns, present, _documents(doc_map))
+    report = catalog.output_path(f"import_{ns}.csv")
+    catalog.write_report(f"import-{ns}", {report: placed.report.to_csv(index=False).encode()},
+                         command_provenance(f"import {tool}", cfg, catalog, ["transcripts"]))
+    catalog.write_new(book, placed.codebook_yaml.encode())
+    catalog.write_new(codings, placed.codings_csv.encode())
+    n = int(placed.report["placed"].sum())
+    click.echo(f"{foreign.tool}: {len(foreign.codes)} codes to {catalog.rel(book)}; {n} of "
+               f"{len(placed.report)} spans placed, to {catalog.rel(codings)}.")
+    for how, count in placed.counts().items():
+        click.echo(f"  {count:>5}  {how}")
+    click.echo(f"Every span and where it went: {catalog.rel(report)}")
+
+
+def _documents(path: Path | None) -> dict[str, str]:
+    """document -> citation_id from a two-column CSV; a bad file is a message."""
+    import csv
+
+    if path is None:
+        return {}
+    rows = list(csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines()))
+    if rows and not {"document", "citation_id"} <= set(rows[0]):
+        raise click.ClickException(f"{path}: needs columns document and citation_id")
+    return {r["document"].strip(): r["citation_id"].strip() for r in rows}
+
+
 EXPORT_FORMATS = ("csv", "xlsx", "parquet", "qdpx")
 
 
@@ -195,4 +269,4 @@ def _export_files(catalog: Catalog, frames: dict[str, Any], fmt: str, output: Pa
 
 
 def commands() -> list[Any]:
-    return [refi, export]
+    return [refi, export, import_project]

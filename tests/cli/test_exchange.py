@@ -39,3 +39,32 @@ def test_exports_never_go_into_researcher_folders(tmp_path, fixture_project) -> 
     assert (root / "codebooks" / "study.yml").read_bytes() == book
     assert sorted(p.name for p in (root / "corpus").iterdir()) == ["sites.csv", "study.toml",
                                                                   "transcripts"]
+
+
+def test_import_places_another_tools_codings_and_never_overwrites(tmp_path,
+                                                                  fixture_project) -> None:
+    import shutil
+
+    import pandas as pd
+
+    root = shutil.copytree(fixture_project, tmp_path / "p")
+    export = tmp_path / "coded.csv"
+    export.write_text("Document name,Code,Segment,Modified by\n"
+                      "O1_Principal#1_5.3,Resources\\Funding,The funding ends in June,Ann\n"
+                      "O1_Principal#1_5.3,Resources\\Funding,Not in any transcript,Ann\n",
+                      encoding="utf-8")
+    out = CliRunner().invoke(cli, ["import", "maxqda", str(export), "-p", str(root),
+                                   "--name", "mx"])
+    assert out.exit_code == 0, out.output
+    assert "1 of 2 spans placed" in out.output and "text not found in the transcript" in \
+        out.output
+    report = pd.read_csv(root / "outputs" / "import_mx.csv")
+    assert report["placed"].tolist() == [True, False]
+    assert (root / "codebooks" / "mx.yml").is_file()
+    again = CliRunner().invoke(cli, ["import", "maxqda", str(export), "-p", str(root),
+                                     "--name", "mx"])
+    assert again.exit_code == 1 and "is never overwritten" in again.output
+    analysed = CliRunner().invoke(cli, ["analyze", "-p", str(root), "-q"])
+    assert analysed.exit_code == 0, analysed.output
+    human = pd.read_parquet(root / "outputs" / "human_codings.parquet")
+    assert (human["code_id"] == "mx_funding").sum() == 1

@@ -1,0 +1,112 @@
+"""Other tools' spans placed on our transcripts: by offsets (QualCoder counts them in the file's
+own text), by text, or reported with the reason."""
+import sqlite3
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.core.catalog import Catalog
+from pipeline.core.config import load_config
+from pipeline.core.registry import upstream
+from pipeline.core.runner import Runner
+from pipeline.exchange.foreign import Foreign, ForeignCode, ForeignSpan, read_qualcoder
+from pipeline.exchange.place import code_ids, match_document, place
+
+# A transcript as a researcher's editor left it: trailing spaces, which our normalisation
+# drops and QualCoder keeps; the same answer twice.
+FILE = ("ID: O1_Principal#1_5.3   \nDate: 2016-05-03\nParticipants: Rosa Delgado (Principal)\n\n"
+        "Interviewer: Tell me how the project started.   \n"
+        "Rosa Delgado: The grant paid for release time, so teachers could meet.    \n"
+        "Interviewer: And now?  \n"
+        "Rosa Delgado: It depends.\n"
+        "Interviewer: And later?\n"
+        "Rosa Delgado: It depends.\n")
+
+
+def transcripts(make_project) -> pd.DataFrame:
+    root = make_project({"O1_Principal#1_5.3.txt": FILE})
+    cfg = load_config(None, [])
+    catalog = Catalog(root, cfg.paths)
+    Runner(catalog, cfg).run(upstream(["ingest"]))
+    return catalog.load("transcripts")
+
+
+def qc_span(quote: str, nth: int = 0, code: str = "code:1") -> ForeignSpan:
+    start = -1
+    for _ in range(nth + 1):
+        start = FILE.index(quote, start + 1)
+    return ForeignSpan("O1_Principal#1_5.3.txt", code, "maria", quote, start, start + len(quote))
+
+
+def test_qualcoder_offsets_import_without_shift(make_project) -> None:
+    table = transcripts(make_project)
+    text = table["text"].iloc[0]
+    foreign = Foreign("QualCoder", {}, (ForeignCode("code:1", "Release time", None),),
+                      (qc_span("so teachers could meet."), qc_span("It depends.", nth=1)))
+    placed = place(foreign, table, "qc")
+    assert placed.report["how"].tolist() == ["placed by its offsets", "placed by its offsets"]
+    rows = pd.read_csv(pd.io.common.StringIO(placed.codings_csv))
+    assert [text[s:e] for s, e in zip(rows["start_char"], rows["end_char"])] == [
+        "so teachers could meet.", "It depends."]
+    # the second "It depends." (the tool's offset says which), not the first
+    assert rows["start_char"].iloc[1] == text.rindex("It depends.")
+    assert rows["code_id"].tolist() == ["qc_release_time"] * 2
+
+
+def test_spans_are_placed_by_text_or_reported_with_the_reason(make_project) -> None:
+    table = transcripts(make_project)
+    codes = (ForeignCode("a", "Funding", None), ForeignCode("a.b", "Grant", "a"))
+    spans = (ForeignSpan("O1_Principal#1_5.3.docx", "a.b", "tom", "The grant paid for  release"),
+             ForeignSpan("O1_Principal#1_5.3", "a.b", "tom", "It depends."),
+             ForeignSpan("O1_Principal#1_5.3", "a.b", "tom", "Never said"),
+             ForeignSpan("Interview 7.odt", "a.b", "tom", "It depends."),
+             ForeignSpan("O1_Principal#1_5.3", "zzz", "tom", "It depends."),
+             ForeignSpan("O1_Principal#1_5.3", "a.b", "tom", "The grant paid for release"))
+    placed = place(Foreign("Taguette", {}, codes, spans), table, "tag")
+    assert placed.report["how"].tolist() == [
+        "placed by its text", "text found 2 times and no offset to choose",
+        "text not found in the transcript", "no transcript with this document's citation ID",
+        "unknown code", "already present (same place, code and coder)"]
+    assert placed.report["placed"].sum() == 1
+    assert "id: tag_grant" in placed.codebook_yaml and "parent: tag_funding" in \
+        placed.codebook_yaml
+
+
+def test_documents_not_named_by_citation_id_follow_the_map(make_project) -> None:
+    table = transcripts(make_project)
+    foreign = Foreign("MAXQDA", {}, (ForeignCode("x", "X", None),),
+                      (ForeignSpan("Interview 7", "x", "ann", "so teachers could meet."),))
+    placed = place(foreign, table, "mx", documents={"Interview 7": "O1_Principal#1_5.3"})
+    assert placed.report["placed"].tolist() == [True]
+
+
+def test_code_ids_are_namespaced_and_unique() -> None:
+    codes = (ForeignCode("1", "Funding", None), ForeignCode("2", "Other", "1"),
+             ForeignCode("3", "Other", "4"), ForeignCode("4", "Time", None))
+    assert code_ids(Foreign("t", {}, codes, ()), "ns") == {
+        "1": "ns_funding", "2": "ns_other", "3": "ns_time_other", "4": "ns_time"}
+    assert match_document("O1_Principal#1_5.3.txt", ["O1_Principal#1_5.3"]) == \
+        "O1_Principal#1_5.3"
+    assert match_document("notes.txt", ["O1_Principal#1_5.3"]) is None
+
+
+def test_a_real_qualcoder_project_file_round_trips(make_project, tmp_path: Path) -> None:
+    table = transcripts(make_project)
+    folder = tmp_path / "study.qda"
+    folder.mkdir()
+    con = sqlite3.connect(folder / "data.qda")
+    con.executescript("""
+        create table source (id integer primary key, name text, fulltext text);
+        create table code_cat (catid integer primary key, name text, supercatid integer);
+        create table code_name (cid integer primary key, name text, catid integer);
+        create table code_text (cid integer, fid integer, seltext text, pos0 integer,
+                                pos1 integer, owner text);""")
+    con.execute("insert into source values (1, 'O1_Principal#1_5.3.txt', ?)", (FILE,))
+    con.execute("insert into code_name values (1, 'Meeting', null)")
+    span = qc_span("so teachers could meet.")
+    con.execute("insert into code_text values (1, 1, ?, ?, ?, 'maria')",
+                (span.text, span.start, span.end))
+    con.commit()
+    con.close()
+    placed = place(read_qualcoder(folder), table, "qc")
+    assert placed.report["how"].tolist() == ["placed by its offsets"]
