@@ -109,9 +109,21 @@ def refi_import(catalog: Catalog, cfg: Config, quiet: bool, file: Path, output: 
 
     data = file.read_bytes()
     imported = read_refi(data, file.name)
-    target = output or catalog.codebooks_dir / f"{file.stem}.yml"
-    catalog.write_new(target, imported.yaml.encode())
-    click.echo(f"{len(imported.book.codes)} codes written to {catalog.rel(target)}.")
+    ours = _codebook_ids(catalog)
+    theirs = {c.id for c in imported.book.codes}
+    if theirs and theirs <= ours:
+        # our own export coming back: its codes are ours already; only its codings may be new
+        click.echo(f"its {len(theirs)} codes are already in the project's codebooks; no "
+                   f"codebook written.")
+    elif theirs & ours:
+        clash = ", ".join(sorted(theirs & ours)[:5])
+        raise click.ClickException(f"{len(theirs & ours)} of its code ids are already used by "
+                                   f"the project's codebooks ({clash}...); two codebooks with "
+                                   f"the same ids would collide")
+    else:
+        target = output or catalog.codebooks_dir / f"{file.stem}.yml"
+        catalog.write_new(target, imported.yaml.encode())
+        click.echo(f"{len(imported.book.codes)} codes written to {catalog.rel(target)}.")
     for loss in imported.losses:
         click.echo(f"  not carried over: {loss}")
     if imported.project is not None:
@@ -196,6 +208,13 @@ def _documents(path: Path | None) -> dict[str, str]:
     if rows and not {"document", "citation_id"} <= set(rows[0]):
         raise click.ClickException(f"{path}: needs columns document and citation_id")
     return {r["document"].strip(): r["citation_id"].strip() for r in rows}
+
+
+def _codebook_ids(catalog: Catalog) -> set[str]:
+    from pipeline.codebook import build_codebook
+
+    book, _ = build_codebook(list(catalog.read_codebooks().codebook_files))
+    return set(book.ids) if book is not None else set()
 
 
 EXPORT_FORMATS = ("csv", "xlsx", "parquet", "qdpx")

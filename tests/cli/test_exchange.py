@@ -17,11 +17,15 @@ def test_refi_export_and_import_never_overwrite(make_project) -> None:
     imported = CliRunner().invoke(cli, ["refi", "import", "-p", str(root),
                                         str(root / "outputs" / "project.qdpx")])
     assert imported.exit_code == 0, imported.output
-    assert (root / "codebooks" / "project.yml").is_file()
+    # our own project coming back: its codes are ours, so no second codebook with the same ids
+    assert "already in the project's codebooks; no codebook written" in imported.output
+    assert not (root / "codebooks" / "project.yml").exists()
     assert (root / "codebooks" / "codings" / "project.qdpx").is_file()
     again = CliRunner().invoke(cli, ["refi", "import", "-p", str(root),
                                      str(root / "outputs" / "project.qdpx")])
     assert again.exit_code == 1 and "never overwritten" in again.output
+    analysed = CliRunner().invoke(cli, ["analyze", "-p", str(root), "-q"])
+    assert analysed.exit_code == 0, analysed.output
 
 
 def test_exports_never_go_into_researcher_folders(tmp_path, fixture_project) -> None:

@@ -61,7 +61,24 @@ def load_inputs(transcripts: pd.DataFrame, inputs: CodebookInputs
         problems.append(warning("codebooks", 0, "no codebook (*.yml) found; nothing is coded"))
     spans = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
         columns=["citation_id", "start_char", "end_char", "code_id", "coder", "file", "line"])
-    return book, spans, problems
+    spans, repeated = _once(spans)
+    return book, spans, problems + repeated
+
+
+SPAN_KEY = ["citation_id", "start_char", "end_char", "code_id", "coder"]
+
+
+def _once(spans: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
+    """Each coding once: the same span, code and coder in a second file (our own .qdpx
+    imported back, an export copied in) is counted once, and the file is told."""
+    dup = spans.duplicated(SPAN_KEY, keep="first")
+    problems = []
+    for path, group in spans[dup].groupby("file", sort=True):
+        first = spans[~dup].merge(group[SPAN_KEY], on=SPAN_KEY)["file"]
+        problems.append(warning(str(path), int(group["line"].min()), (
+            f"{len(group)} coding(s) repeat ones already in "
+            f"{', '.join(sorted(set(first)))}; counted once")))
+    return spans[~dup].reset_index(drop=True), problems
 
 
 def pattern_rows(matches: pd.DataFrame, min_terms: int) -> pd.DataFrame:

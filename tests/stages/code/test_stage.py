@@ -154,3 +154,21 @@ def test_tiny_corpus_without_shared_words_still_codes(make_project) -> None:
     (root / "codebooks" / "study.yml").write_text(BOOK)
     codings = analyse(root)["codings"]
     assert set(codings["code_id"]) >= {"funding", "testing"}
+
+
+def test_the_same_coding_in_two_files_is_counted_once_and_the_second_file_is_told() -> None:
+    from pipeline.stages.code.stage import load_inputs
+
+    text = "Interviewer: Why?\nP: The grant money ended.\n"
+    transcripts = pd.DataFrame({"citation_id": ["O1_Principal#1_5.14"], "text": [text],
+                                "file_dropped": [[]]})
+    row = ("citation_id,quote,code_id,coder\n"
+           "O1_Principal#1_5.14,The grant money ended.,funding,ana\n")
+    inputs = CodebookInputs((("codebooks/t.yml", BOOK),), (
+        make_source("codebooks/codings/a.csv", row.encode()),
+        make_source("codebooks/codings/b.csv", row.encode())))
+    _, spans, problems = load_inputs(transcripts, inputs)
+    assert len(spans) == 1 and spans["file"].tolist() == ["codebooks/codings/a.csv"]
+    assert [(p.path, p.line, p.message) for p in problems] == [
+        ("codebooks/codings/b.csv", 2, "1 coding(s) repeat ones already in "
+                                       "codebooks/codings/a.csv; counted once")]
