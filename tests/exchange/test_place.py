@@ -4,6 +4,7 @@ import sqlite3
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from pipeline.core.catalog import Catalog
 from pipeline.core.config import load_config
@@ -110,3 +111,54 @@ def test_a_real_qualcoder_project_file_round_trips(make_project, tmp_path: Path)
     con.close()
     placed = place(read_qualcoder(folder), table, "qc")
     assert placed.report["how"].tolist() == ["placed by its offsets"]
+
+
+def _real_project(name: str, tmp_path: Path):
+    import re
+
+    import pytest
+
+    from pipeline.analysis.realdata import build_project
+    from tests.fixtures import REALDATA
+
+    if not (REALDATA / name).is_dir():
+        pytest.skip("../shared/realdata is not present")
+    root = tmp_path / name
+    build_project(name, REALDATA.parent, root)
+    cfg = load_config(None, [])
+    catalog = Catalog(root, cfg.paths)
+    Runner(catalog, cfg).run(upstream(["ingest"]))
+    table = catalog.load("transcripts")
+    by_n = {int(re.search(r"#(\d+)_", c).group(1)): c for c in table["citation_id"]}
+    return REALDATA / name, table, by_n
+
+
+@pytest.mark.slow
+def test_the_real_maxqda_export_places_every_segment(tmp_path: Path) -> None:
+    from pipeline.exchange.foreign import read_maxqda
+
+    folder, table, by_n = _real_project("pdpilot-maxqda", tmp_path)
+    foreign = read_maxqda(folder / "coded-segments.csv")
+    docs = {d: by_n[int(d[1:])] for d in foreign.documents}
+    placed = place(foreign, table, "mx", documents=docs)
+    assert placed.counts().to_dict() == {"placed by its text": 261}
+
+
+@pytest.mark.slow
+def test_the_real_taguette_project_places_most_highlights_and_says_why_not(
+        tmp_path: Path) -> None:
+    import re
+
+    from pipeline.exchange.foreign import read_taguette
+
+    folder, table, by_n = _real_project("taguette-serdif", tmp_path)
+    foreign = read_taguette(folder / "SERDIF_P2_ThematicAnalysis.sqlite3")
+    docs = {d: by_n[int(re.match(r"P(\d+)", d).group(1))] for d in foreign.documents}
+    placed = place(foreign, table, "tag", documents=docs)
+    counts = placed.counts().to_dict()
+    # Our transcripts of this study are a cleaned conversion (moderator prompts and reading
+    # notes moved out), so some highlights' text is no longer in them: each is reported.
+    assert counts["placed by its text"] == 1538 and len(placed.report) == 1930
+    assert counts["text not found in the transcript"] == 354
+    assert set(counts) == {"placed by its text", "text not found in the transcript"} | {
+        k for k in counts if k.startswith("text found ")}
