@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.codebook.model import Code, Codebook
-from pipeline.codebook.writer import to_yaml
+from pipeline.codebook.writer import codings_csv, to_yaml
 from pipeline.formats.text import normalise
 
 DATASETS = ("pdpilot-maxqda", "taguette-serdif")
@@ -228,10 +228,3 @@ def coding_rows(spans: tuple[SourceSpan, ...], ids: dict[int, str], texts: dict[
     return rows
 
 
-def codings_csv(rows: list[dict[str, str]]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, ["citation_id", "start_char", "end_char", "code_id", "coder",
-                                  "quote"], lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue()

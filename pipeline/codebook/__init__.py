@@ -1,7 +1,8 @@
 """The codebook: hierarchical codes with definitions, criteria, examples and keywords.
 
 Shared by the code stage, exchange (REFI-QDA) and the command line. ``model`` holds the
-codes and the YAML loader with its line-numbered checks, ``writer`` writes YAML back.
+codes and the YAML loader with its line-numbered checks, ``writer`` writes YAML back (and
+human codings as CSV).
 """
 from pipeline.codebook.model import (
     Code,
@@ -11,7 +12,7 @@ from pipeline.codebook.model import (
     build_codebook,
     load_codebook,
 )
-from pipeline.codebook.writer import to_yaml
+from pipeline.codebook.writer import codings_csv, to_yaml
 
-__all__ = ["Code", "Codebook", "CodebookError", "Example", "build_codebook", "load_codebook",
-           "to_yaml"]
+__all__ = ["Code", "Codebook", "CodebookError", "Example", "build_codebook", "codings_csv",
+           "load_codebook", "to_yaml"]

@@ -1,6 +1,9 @@
 """Write a codebook as YAML in the format `codebook.py` reads (e.g. after a REFI-QDA import)."""
 from __future__ import annotations
 
+import csv
+import io
+
 import yaml
 
 from pipeline.codebook.model import Code, Codebook
@@ -34,3 +37,16 @@ def to_yaml(book: Codebook, note: str = "") -> str:
             "codes": [_code(c) for c in book.codes]}
     head = "".join(f"# {line}\n" for line in note.splitlines())
     return head + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=99)
+
+
+CODING_COLUMNS = ["citation_id", "start_char", "end_char", "code_id", "coder", "quote"]
+
+
+def codings_csv(rows: list[dict]) -> str:
+    """Human codings as codebooks/codings/*.csv holds them (offsets and the quote that checks
+    them)."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, CODING_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()

@@ -10,15 +10,13 @@ collide, and a span already present (same place, code and coder) is not imported
 """
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
 from dataclasses import dataclass
 
 import pandas as pd
 
-from pipeline.codebook import Code, Codebook, to_yaml
+from pipeline.codebook import Code, Codebook, codings_csv, to_yaml
 from pipeline.exchange.foreign import Foreign, ForeignSpan
 from pipeline.formats.text import file_to_transcript
 
@@ -126,7 +124,7 @@ def place(foreign: Foreign, transcripts: pd.DataFrame, namespace: str,
             rows.append({"citation_id": cid, "start_char": where[0], "end_char": where[1],
                          "quote": texts[cid][where[0]:where[1]], "code_id": code,
                          "coder": span.coder})
-    return Placed(_codebook(foreign, ids, namespace), _csv(rows),
+    return Placed(_codebook(foreign, ids, namespace), codings_csv(rows),
                   pd.DataFrame(report, columns=REPORT_COLUMNS))
 
 
@@ -141,12 +139,3 @@ def _codebook(foreign: Foreign, ids: dict[str, str], namespace: str) -> str:
     return to_yaml(book, f"Imported from {foreign.tool} by `qda import`; code ids carry the "
                          f"namespace '{namespace}_'. Definitions are the tools' code names: "
                          f"write real ones.")
-
-
-def _csv(rows: list[dict]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, ["citation_id", "start_char", "end_char", "quote", "code_id",
-                                  "coder"], lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue()

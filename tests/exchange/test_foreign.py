@@ -10,36 +10,17 @@ from pipeline.exchange.foreign import (
     read_qualcoder,
     read_taguette,
 )
+from tests.fixtures import qualcoder_project
 
 # QualCoder keeps the file's text as read (trailing spaces too) and counts Python offsets.
 QC_TEXT = ("ID: O1_Principal#1_5.3  \n\nInterviewer: Tell me how the project started.   \n"
            "Rosa Delgado: The grant paid for release time, so teachers could meet every week.\n")
 
 
-def qualcoder_project(folder: Path) -> Path:
-    folder.mkdir(parents=True)
-    con = sqlite3.connect(folder / "data.qda")
-    con.executescript("""
-        create table source (id integer primary key, name text, fulltext text);
-        create table code_cat (catid integer primary key, name text, supercatid integer);
-        create table code_name (cid integer primary key, name text, catid integer);
-        create table code_text (cid integer, fid integer, seltext text, pos0 integer,
-                                pos1 integer, owner text);
-    """)
-    con.execute("insert into source values (1, 'O1_Principal#1_5.3.txt', ?)", (QC_TEXT,))
-    con.execute("insert into code_cat values (1, 'Resources', null)")
-    con.execute("insert into code_name values (1, 'Release time', 1)")
-    quote = "The grant paid for release time"
-    start = QC_TEXT.index(quote)
-    con.execute("insert into code_text values (1, 1, ?, ?, ?, 'maria')",
-                (quote, start, start + len(quote)))
-    con.commit()
-    con.close()
-    return folder
-
-
 def test_qualcoder_reads_sources_categories_codes_and_offsets(tmp_path: Path) -> None:
-    project = read_qualcoder(qualcoder_project(tmp_path / "study.qda"))
+    project = read_qualcoder(qualcoder_project(
+        tmp_path / "study.qda", QC_TEXT, "The grant paid for release time",
+        "O1_Principal#1_5.3.txt", category="Resources"))
     assert project.documents == {"O1_Principal#1_5.3.txt": QC_TEXT}
     assert [(c.key, c.name, c.parent) for c in project.codes] == [
         ("cat:1", "Resources", None), ("code:1", "Release time", "cat:1")]

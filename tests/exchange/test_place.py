@@ -1,6 +1,5 @@
 """Other tools' spans placed on our transcripts: by offsets (QualCoder counts them in the file's
 own text), by text, or reported with the reason."""
-import sqlite3
 from pathlib import Path
 
 import pandas as pd
@@ -12,6 +11,7 @@ from pipeline.core.registry import upstream
 from pipeline.core.runner import Runner
 from pipeline.exchange.foreign import Foreign, ForeignCode, ForeignSpan, read_qualcoder
 from pipeline.exchange.place import code_ids, match_document, place
+from tests.fixtures import qualcoder_project
 
 # A transcript as a researcher's editor left it: trailing spaces, which our normalisation
 # drops and QualCoder keeps; the same answer twice.
@@ -93,22 +93,9 @@ def test_code_ids_are_namespaced_and_unique() -> None:
 
 def test_a_real_qualcoder_project_file_round_trips(make_project, tmp_path: Path) -> None:
     table = transcripts(make_project)
-    folder = tmp_path / "study.qda"
-    folder.mkdir()
-    con = sqlite3.connect(folder / "data.qda")
-    con.executescript("""
-        create table source (id integer primary key, name text, fulltext text);
-        create table code_cat (catid integer primary key, name text, supercatid integer);
-        create table code_name (cid integer primary key, name text, catid integer);
-        create table code_text (cid integer, fid integer, seltext text, pos0 integer,
-                                pos1 integer, owner text);""")
-    con.execute("insert into source values (1, 'O1_Principal#1_5.3.txt', ?)", (FILE,))
-    con.execute("insert into code_name values (1, 'Meeting', null)")
     span = qc_span("so teachers could meet.")
-    con.execute("insert into code_text values (1, 1, ?, ?, ?, 'maria')",
-                (span.text, span.start, span.end))
-    con.commit()
-    con.close()
+    folder = qualcoder_project(tmp_path / "study.qda", FILE, span.text,
+                               "O1_Principal#1_5.3.txt", start=span.start)
     placed = place(read_qualcoder(folder), table, "qc")
     assert placed.report["how"].tolist() == ["placed by its offsets"]
 
