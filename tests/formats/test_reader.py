@@ -123,3 +123,17 @@ def test_vtt_note_metadata_is_not_a_speaker_turn() -> None:
     result = read_transcript("O2_Principal#1_5.5.vtt", vtt.encode(), KNOWN)
     assert spans(result) == [("Sarah Whitfield", "Hello.", 1.0, 2.0),
                              ("Teresa Mancini", "Hi.", 3.0, 4.0)]
+
+
+def test_a_combined_label_in_a_docx_opens_its_own_turn(tmp_path: Path) -> None:
+    document = docx.Document()
+    for text in ("Interviewer: Who runs it?", "Interviewee 1 & Interviewee 2: We both do.",
+                 "Interviewer: Thanks."):
+        document.add_paragraph(text)
+    path = tmp_path / "t.docx"
+    document.save(str(path))
+    result = read_transcript("t.docx", path.read_bytes(),
+                             {"interviewer", "interviewee 1", "interviewee 2"})
+    turns = [(t.speaker, result.text[t.start_char:t.end_char]) for t in result.parsed.turns]
+    assert turns[1] == ("Interviewee 1 & Interviewee 2", "We both do.")
+    assert result.problems == []
