@@ -127,7 +127,7 @@ def provenance_note(row: dict, ev: Evidence | None = None, start: int = -1, end:
     methods = [_SOURCE_NAMES.get(s, s) for s in sources]
     terms = f" ({row['terms']})" if row.get("terms") else ""
     machine = "not confirmed by a researcher" if row.get("theme_id", "").startswith("code:") \
-        else "a machine-made category"
+        else "a machine-made category: the machine, not a researcher, put this segment in it"
     return f"automatic: {', '.join(methods)}{terms}; {machine}" if methods else ""
 
 

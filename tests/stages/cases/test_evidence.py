@@ -376,7 +376,8 @@ def test_a_discrepant_excerpt_keeps_the_qualifying_sentence() -> None:
      "automatic: keywords, similarity to the code (grant; money); not confirmed by a "
      "researcher"),
     ({"source": "compare", "terms": "", "theme_id": "category:X-1"},
-     "automatic: constant comparison; a machine-made category"),
+     "automatic: constant comparison; a machine-made category: the machine, not a researcher, "
+     "put this segment in it"),
     ({"source": "", "terms": ""}, ""),
 ])
 def test_provenance_note_says_who_or_what_coded_it(row: dict, note: str) -> None:
