@@ -69,9 +69,9 @@ def heatmap_figure(matrix: pd.DataFrame, themes: pd.DataFrame, sites: list[str],
     ax.set_yticks(range(len(chosen)), [str(labels.get(t, t))[:58] for t in chosen])
     fig.suptitle("Share of each site's participants voicing the theme")
     if any(kinds.get(t) == "category" for t in chosen):
-        fig.supxlabel("[machine]: an emerging category from machine comparison, not yet "
-                      "confirmed; other rows: codebook themes, confirmed codings only",
-                      fontsize="small")
+        fig.supxlabel("[machine]: an emerging category the team accepted, whose segments "
+                      "the machine assigned; other rows: codebook themes, confirmed codings "
+                      "only", fontsize="small")
     fig.colorbar(image, ax=ax, shrink=0.6, label="share of participants")
     return fig
 
