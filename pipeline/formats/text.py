@@ -148,29 +148,26 @@ def normalise_mapped(text: str) -> tuple[str, list[int] | None]:
     out_lines: list[str] = []
     pos = 0
     for line in flat.split("\n"):
-        kept, idx = _fold_line(line, pos, dropped)
+        kept = _fold_line(line, pos, dropped)
         if kept is None:
             return normalise(text), None
-        if _PAGE_MARKER.fullmatch(kept):
-            dropped.extend(idx)
-            kept = ""
-        else:
-            tail = len(kept) - len(kept.rstrip())
-            dropped.extend(idx[len(idx) - tail:])
-            kept = kept.rstrip()
-        out_lines.append(kept)
+        # What is gone from the end of the line (trailing spaces, a whole page marker) is
+        # dropped at the line's end in the file too, after any characters dropped inside it.
+        stripped = "" if _PAGE_MARKER.fullmatch(kept) else kept.rstrip()
+        gone = len(kept) - len(stripped)
+        if gone:
+            dropped.extend(_last_kept(line, pos, dropped, gone))
+        out_lines.append(stripped)
         pos += len(line) + 1
-    result = "\n".join(out_lines)
-    if result != normalise(text):  # the two must agree, or the map is wrong
-        return normalise(text), None
-    return result, sorted(dropped)
+    return "\n".join(out_lines), sorted(dropped)
 
 
-def _fold_line(line: str, pos: int, dropped: list[int]) -> tuple[str | None, list[int]]:
-    """One line without BOMs and form feeds and in NFC, and the file offset of each kept
-    character; dropped offsets are added to `dropped`."""
+def _fold_line(line: str, pos: int, dropped: list[int]) -> str | None:
+    """One line without BOMs and form feeds and in NFC; the file offsets of the characters
+    that go are added to `dropped`. Most lines need nothing, and are not walked."""
+    if "\ufeff" not in line and "\f" not in line and unicodedata.is_normalized("NFC", line):
+        return line
     chars: list[str] = []
-    idx: list[int] = []
     for i, ch in enumerate(line):
         if ch in "\ufeff\f":
             dropped.append(pos + i)
@@ -180,11 +177,20 @@ def _fold_line(line: str, pos: int, dropped: list[int]) -> tuple[str | None, lis
             dropped.append(pos + i)
         else:
             chars.append(ch)
-            idx.append(pos + i)
     folded = "".join(chars)
-    if unicodedata.normalize("NFC", folded) != folded:
-        return None, idx
-    return folded, idx
+    return folded if unicodedata.is_normalized("NFC", folded) else None
+
+
+def _last_kept(line: str, pos: int, dropped: list[int], n: int) -> list[int]:
+    """File offsets of the last `n` characters of `line` that folding kept."""
+    gone = {d for d in dropped[-len(line):] if d >= pos} if dropped else set()
+    kept: list[int] = []
+    i = pos + len(line) - 1
+    while len(kept) < n and i >= pos:
+        if i not in gone:
+            kept.append(i)
+        i -= 1
+    return kept
 
 
 def file_to_transcript(offset: int, dropped: list[int]) -> int:
