@@ -81,10 +81,9 @@ def validate(catalog: Catalog, cfg: Config, quiet: bool, strict: bool) -> None:
     """
     from pipeline.stages.ingest import collect
 
-    corpus = catalog.read_corpus()
-    _, docs, problems = collect(corpus, cfg.params("ingest"))
-    problems += _check_researcher_files(catalog, cfg, corpus,
-                                        corpus_ok=not any(p.is_error for p in problems))
+    study, docs, problems = collect(catalog.read_corpus(), cfg.params("ingest"))
+    corpus_ok = study is not None and not any(p.is_error for p in problems)
+    problems += _check_researcher_files(catalog, (study, docs) if corpus_ok else None)
     print_problems(problems)
     n_err = sum(p.is_error for p in problems)
     n_warn = len(problems) - n_err
@@ -94,23 +93,22 @@ def validate(catalog: Catalog, cfg: Config, quiet: bool, strict: bool) -> None:
         sys.exit(1)
 
 
-def _check_researcher_files(catalog: Catalog, cfg: Config, corpus: Any, corpus_ok: bool
-                            ) -> list:
-    """Problems in codebooks/: codebook YAML, human codings (against the transcripts, when
-    the corpus reads), and decisions.yml."""
+def _check_researcher_files(catalog: Catalog, read: tuple | None) -> list:
+    """Problems in codebooks/: codebook YAML, human codings (against the transcripts the
+    corpus check just read, when it has no errors), and decisions.yml."""
     from pipeline.core.errors import InputError
     from pipeline.stages.compare import parse as parse_decisions
 
     problems: list = []
     decisions = catalog.read_decisions()
     problems += parse_decisions(decisions.text, decisions.path)[1]
-    if not corpus_ok:
+    if read is None:
         click.echo("note: human codings are checked once the corpus has no errors", err=True)
         return problems
     from pipeline.stages.code import load_inputs
-    from pipeline.stages.ingest import run as ingest
+    from pipeline.stages.ingest import build_tables
 
-    tables, _ = ingest(corpus, params=cfg.params("ingest"))
+    tables = build_tables(*read)
     try:
         problems += load_inputs(tables["transcripts"], catalog.read_codebooks())[2]
     except InputError as exc:

@@ -18,7 +18,7 @@ import pandas as pd
 
 from pipeline.codebook import Code, Codebook, codings_csv, to_yaml
 from pipeline.exchange.foreign import Foreign, ForeignSpan
-from pipeline.formats.text import file_to_transcript
+from pipeline.formats.text import file_to_transcript, find_quote
 
 REPORT_COLUMNS = ["document", "citation_id", "code_id", "coder", "text", "placed", "how"]
 
@@ -62,14 +62,6 @@ def match_document(name: str, citation_ids: list[str]) -> str | None:
     return max(inside, key=len) if len(inside) >= 1 else None
 
 
-def _find(text: str, quote: str) -> list[tuple[int, int]]:
-    exact = [(m.start(), m.end()) for m in re.finditer(re.escape(quote), text)]
-    if exact:
-        return exact
-    loose = re.compile(r"\s+".join(map(re.escape, quote.split())))
-    return [(m.start(), m.end()) for m in loose.finditer(text)]
-
-
 def place_span(span: ForeignSpan, text: str, dropped: list[int] | None
                ) -> tuple[tuple[int, int] | None, str]:
     """(start, end) in our transcript and how it was placed, or (None, why not)."""
@@ -81,7 +73,7 @@ def place_span(span: ForeignSpan, text: str, dropped: list[int] | None
             file_to_transcript(span.start, dropped), file_to_transcript(span.end, dropped))
         if " ".join(text[mapped[0]:mapped[1]].split()) == quote:
             return mapped, "placed by its offsets"
-    found = _find(text, quote)
+    found = find_quote(text, quote)
     if len(found) == 1:
         return found[0], "placed by its text"
     if found and span.start is not None:

@@ -200,5 +200,15 @@ def file_to_transcript(offset: int, dropped: list[int]) -> int:
     return offset - bisect_left(dropped, offset)
 
 
+def find_quote(text: str, quote: str) -> list[tuple[int, int]]:
+    """Where `quote` occurs in `text`, as (start, end): exact matches, or else matches that
+    allow any whitespace between its words (a quote copied across a line break)."""
+    exact = [(m.start(), m.end()) for m in re.finditer(re.escape(quote), text)]
+    if exact or not quote.split():
+        return exact
+    loose = re.compile(r"\s+".join(map(re.escape, quote.split())))
+    return [(m.start(), m.end()) for m in loose.finditer(text)]
+
+
 def count_words(text: str) -> int:
     return len(re.findall(r"[^\W_]+(?:['’\-][^\W_]+)*", text))

@@ -14,30 +14,16 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 
 import numpy as np
 import pandas as pd
 
 from pipeline.core.errors import Problem, error, warning
 from pipeline.core.inputs import SourceFile
-from pipeline.formats.text import file_to_transcript
+from pipeline.formats.text import file_to_transcript, find_quote
 
 REQUIRED = ("citation_id", "code_id", "coder")
 SPAN_COLUMNS = ["citation_id", "start_char", "end_char", "code_id", "coder", "file", "line"]
-
-
-def _find_quote(text: str, quote: str) -> tuple[list[int], int]:
-    """Start offsets of `quote` in `text` (whitespace-insensitive) and the matched length."""
-    exact = [m.start() for m in re.finditer(re.escape(quote), text)]
-    if exact:
-        return exact, len(quote)
-    words = quote.split()
-    if not words:
-        return [], 0
-    loose = re.compile(r"\s+".join(map(re.escape, words)))
-    found = list(loose.finditer(text))
-    return [m.start() for m in found], (found[0].end() - found[0].start()) if found else 0
 
 
 def read_csv_codings(src: SourceFile, texts: dict[str, str], code_ids: set[str],
@@ -152,13 +138,13 @@ def _row_span(row: dict, line: int, path: str, texts: dict[str, str], code_ids: 
             return None
         start, end = found
     elif row.get("quote"):
-        starts, length = _find_quote(text, row["quote"])
-        if len(starts) != 1:
-            how = "not found" if not starts else f"found {len(starts)} times"
-            hint = "" if not starts else "; give start_char and end_char"
+        found = find_quote(text, row["quote"])
+        if len(found) != 1:
+            how = "not found" if not found else f"found {len(found)} times"
+            hint = "" if not found else "; give start_char and end_char"
             problems.append(error(path, line, f"quote {how} in {cid}{hint}"))
             return None
-        start, end = starts[0], starts[0] + length
+        start, end = found[0]
     else:
         problems.append(error(path, line, "give start_char and end_char, or quote"))
         return None

@@ -123,12 +123,7 @@ def keep_apart(groups: np.ndarray, earlier: list[str | None], sizes: list[int]
         main = max(sorted(weight), key=lambda k: weight[k]) if weight else None
         for i in idx:
             out[i] = f"{g}:{earlier[i] if earlier[i] is not None else main}"
-    return renumber_labels(out)
-
-
-def renumber_labels(labels: np.ndarray) -> np.ndarray:
-    order: dict[str, int] = {}
-    return np.array([order.setdefault(lab, len(order)) for lab in labels], dtype=int)
+    return pd.factorize(out)[0]   # numbered by first appearance, as `integrate` numbers them
 
 
 def key_table(members: pd.DataFrame) -> pd.DataFrame:

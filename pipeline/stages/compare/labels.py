@@ -105,9 +105,10 @@ def usable(term: str, banned: frozenset[str]) -> bool:
                                and w.lower() not in banned for w in words)
 
 
-def _phrase(chunk, banned: frozenset[str], lemma: Callable[[str], str]) -> tuple | None:
+def _phrase(chunk, lemma: Callable[[str], str]) -> tuple | None:
     """(key, surface) of a noun chunk: determiners, pronouns, numbers and stop words dropped,
-    head noun lemmatised; None for a chunk naming someone or something, or a filler."""
+    head noun lemmatised; None for a chunk naming someone or something, or a filler. (The
+    study's own names are filtered later, by `key_phrases`, so parses can be cached.)"""
     toks = [t for t in chunk if not (t.is_stop or t.is_punct or t.like_num
                                      or t.pos_ in ("DET", "PRON", "NUM", "PART", "X"))]
     if not toks or toks[-1].pos_ != "NOUN" or any(t.pos_ == "PROPN" for t in toks):
@@ -115,7 +116,7 @@ def _phrase(chunk, banned: frozenset[str], lemma: Callable[[str], str]) -> tuple
     toks = toks[-3:]
     words = [t.lower_ for t in toks]
     key = " ".join(words[:-1] + [lemma(words[-1])])
-    if not usable(key, banned) or not all(_WORD.match(w) for w in words):
+    if not usable(key, frozenset()) or not all(_WORD.match(w) for w in words):
         return None
     return key, " ".join(t.text for t in toks)
 
@@ -136,7 +137,7 @@ def key_phrases(texts: list[str], banned: frozenset[str], cache: Cache = no_cach
         off = [p for p in ("ner", "lemmatizer") if p in nlp.pipe_names]
         docs = nlp.pipe((unique[i] for i in positions), batch_size=64, disable=off)
         return [[list(p) for c in doc.noun_chunks
-                 if (p := _phrase(c, frozenset(), lemma)) is not None] for doc in docs]
+                 if (p := _phrase(c, lemma)) is not None] for doc in docs]
 
     model = f"{nlp.meta.get('name')}-{nlp.meta.get('version')}"
     values = cached_many(cache, [f"phrases-{model}-{t}" for t in unique], parse)

@@ -40,8 +40,8 @@ def category_themes(categories: pd.DataFrame, statuses: tuple[str, ...],
     rows = []
     for c in cross.itertuples(index=False):
         terms = ", ".join(list(c.top_terms)[:5])
-        phrases = list(getattr(c, "phrases", None) if getattr(c, "phrases", None) is not None
-                       else [])
+        spoken = getattr(c, "phrases", None)   # an array from parquet: no truth value
+        phrases = [] if spoken is None else list(spoken)
         said = f"; phrases as spoken: {'; '.join(phrases)}" if phrases else ""
         text = f"Emerging category ({terms}{said}); first voiced in {c.first_locator}."
         if c.status == "proposed":
