@@ -231,28 +231,44 @@ EXPORT_FORMATS = ("csv", "xlsx", "parquet", "qdpx")
               help="Keep only this theme's rows (repeatable; tables with a theme_id column).")
 @click.option("--wide", is_flag=True, help="Pivot theme_matrix (site x theme), role_matrix "
               "(role x theme) and cooccurrence (code x code); other tables stay long.")
+@click.option("--redact", is_flag=True, help="Replace people, schools, towns, organisations, "
+              "districts, e-mail addresses and phone numbers with placeholders, for sharing "
+              "(see below). Not with --format qdpx.")
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=None,
-              help="csv/parquet: a folder; xlsx/qdpx: a file (default: in outputs/exports/).")
+              help="csv/parquet: a folder; xlsx/qdpx: a file (default: in outputs/exports/, "
+                   "or outputs/exports/redacted/ with --redact).")
 @project_options
 def export(catalog: Catalog, cfg: Config, quiet: bool, tables: tuple[str, ...], fmt: str,
-           sites: tuple[str, ...], themes: tuple[str, ...], wide: bool, output: Path | None
-           ) -> None:
+           sites: tuple[str, ...], themes: tuple[str, ...], wide: bool, redact: bool,
+           output: Path | None) -> None:
     """Export tables for Excel, R or SPSS (CSV, XLSX, parquet), or the project as .qdpx.
 
     Without TABLE: every table in outputs/ except internal ones (segment_vectors). CSV keeps
     the pipeline's column names (UTF-8 with BOM); XLSX has one sheet per table with readable
     headers. --format qdpx is `qda refi export-project` (human codings) into outputs/exports/.
 
+    --redact runs every text column through the study's redaction: corpus/redact.csv, the
+    names in the transcript headers and participants table, the sites, and the trained
+    English model's named entities. Identifier columns (IDs, site codes, roles, locators)
+    stay as they are; the lemmas column is left out. Whole transcripts (the transcripts
+    and turns tables) are redacted too, which takes a while: a progress bar shows it. The
+    files are named <table>.redacted.<format>, and their provenance says what the
+    redaction used.
+
     \b
     Example:
       qda export                              # outputs/exports/<table>.csv
       qda export segments codings --site O3 --format xlsx
       qda export theme_matrix --wide --format xlsx -o themes.xlsx
+      qda export segments case_quotes --redact  # outputs/exports/redacted/...
     """
     from pipeline.exchange.tables import choose_tables, prepare, summary
 
     fmt = fmt.lower()
     if fmt == "qdpx":
+        if redact:
+            raise click.UsageError("--redact does not apply to --format qdpx: a project file "
+                                   "carries the whole transcripts; export tables instead")
         if tables or sites or themes or wide:
             raise click.UsageError("--format qdpx exports the whole project: TABLE, --site, "
                                    "--theme and --wide do not apply")
@@ -261,29 +277,71 @@ def export(catalog: Catalog, cfg: Config, quiet: bool, tables: tuple[str, ...], 
     names = choose_tables(tables, catalog.tables(), OUTPUTS)
     frames, notes = prepare({n: catalog.load(n) for n in names}, list(sites), list(themes),
                             wide)
+    provenance = command_provenance(
+        f"export --format {fmt}" + (" --redact" if redact else ""), cfg, catalog,
+        names + (list(REDACTION_TABLES) if redact else [])) | {
+            "filters": {"site": list(sites), "theme": list(themes), "wide": wide}}
+    if redact:
+        frames, redaction, more = _redact(catalog, frames)
+        notes += more
+        provenance["redaction"] = redaction
     for note in notes:   # even with -q: an ignored filter changes what the files mean
         click.echo(f"note: {note}", err=True)
-    files, where = _export_files(catalog, frames, fmt, output)
-    catalog.write_report("export", files, command_provenance(
-        f"export --format {fmt}", cfg, catalog, names) | {
-            "filters": {"site": list(sites), "theme": list(themes), "wide": wide}})
+    files, where = _export_files(catalog, frames, fmt, output, redact)
+    catalog.write_report("export-redacted" if redact else "export", files, provenance)
     click.echo(summary(frames, fmt, where))
 
 
-def _export_files(catalog: Catalog, frames: dict[str, Any], fmt: str, output: Path | None
-                  ) -> tuple[dict[Path, bytes], str]:
-    """Every export file, built before the first is written, and where they go."""
-    from pipeline.exchange.tables import to_csv_bytes, to_parquet_bytes, to_xlsx_bytes
+REDACTION_TABLES = ("participants", "transcripts", "sites")
 
+
+def _redact(catalog: Catalog, frames: dict[str, Any]) -> tuple[dict[str, Any], dict, list]:
+    """The tables redacted, what the redaction used (for provenance), and notes."""
+    from pipeline.exchange.tables import redact_tables
+    from pipeline.privacy import Redactor, load_redaction
+
+    raw = catalog.read_raw("redaction")
+    rules = load_redaction(raw)
+    study = {n: catalog.load(n) for n in REDACTION_TABLES}
+    try:
+        redactor = Redactor.build(rules, study["participants"], study["transcripts"],
+                                  study["sites"], ner=True)
+    except OSError as exc:   # the trained model is missing
+        raise click.ClickException(f"--redact needs the trained English model: {exc}") \
+            from None
+    redacted, notes = redact_tables(frames, redactor)
+    used = redactor.provenance() | {
+        "redaction_list_sha256": raw.files[0].sha256 if raw.files else None}
+    if not raw.files:
+        notes.append(f"no {rules.path}: only the headers, participants, sites and named "
+                     f"entities were redacted")
+    return redacted, used, notes
+
+
+def _export_files(catalog: Catalog, frames: dict[str, Any], fmt: str, output: Path | None,
+                  redact: bool = False) -> tuple[dict[Path, bytes], str]:
+    """Every export file, built before the first is written, and where they go. Redacted
+    files are named <table>.redacted.<format>, in outputs/exports/redacted/ by default."""
+    from pipeline.exchange.tables import (
+        REDACTED,
+        redacted_name,
+        to_csv_bytes,
+        to_parquet_bytes,
+        to_xlsx_bytes,
+    )
+
+    named = redacted_name if redact else (lambda n: n)
+    default = f"exports/{REDACTED}" if redact else "exports"
     if fmt == "xlsx":
         target = output / "tables.xlsx" if output is not None and output.is_dir() else output
-        path = _target(catalog, target, "exports/tables.xlsx")
+        path = _target(catalog, target, f"{default}/tables.xlsx")
+        path = path.with_name(named(path.name))
         return {path: to_xlsx_bytes(frames)}, catalog.rel(path)
-    folder = output if output is not None else catalog.output_path("exports")
+    folder = output if output is not None else catalog.output_path(default)
     if folder.is_file():
         raise click.ClickException(f"{folder} is a file; for {fmt}, --output is a folder")
     writer = to_csv_bytes if fmt == "csv" else to_parquet_bytes
-    return ({folder / f"{name}.{fmt}": writer(df) for name, df in frames.items()},
+    return ({folder / named(f"{name}.{fmt}"): writer(df) for name, df in frames.items()},
             catalog.rel(folder) + "/")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 
 from pipeline import __version__
-from pipeline.cli import codebook, exchange, measure, review, run
+from pipeline.cli import codebook, exchange, measure, member, review, run
 from pipeline.cli.common import CONTEXT
 
 
@@ -26,7 +26,7 @@ def cli() -> None:
 
 
 for _command in (*run.commands(), codebook.codebook, *review.commands(),
-                 *exchange.commands(), *measure.commands()):
+                 *exchange.commands(), *measure.commands(), *member.commands()):
     cli.add_command(_command)
 
 

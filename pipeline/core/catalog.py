@@ -28,10 +28,14 @@ from pipeline.core.errors import InputError, PipelineError, error
 from pipeline.core.files import atomic_write, write_bytes
 from pipeline.core.inputs import (
     CODING_SUFFIXES,
+    INTERPRETATIONS,
+    MEMBER_CHECKS,
+    REDACTION_FILE,
     TRANSCRIPT_SUFFIXES,
     CodebookInputs,
     Corpus,
     DecisionsInput,
+    InputFiles,
     KeyHistory,
     make_source,
 )
@@ -138,9 +142,36 @@ class Catalog:
         except (PipelineError, OSError, ValueError):
             return KeyHistory(None)
 
-    def read_raw(self, name: str) -> Corpus | CodebookInputs | DecisionsInput | KeyHistory:
+    def _input_files(self, name: str, paths: list[Path]) -> InputFiles:
+        return InputFiles(name, tuple(make_source(self.rel(p), p.read_bytes())
+                                      for p in sorted(paths) if p.is_file()
+                                      and not p.name.startswith(".")
+                                      and not p.name.endswith(".tmp")))
+
+    def read_redaction(self) -> InputFiles:
+        """corpus/redact.csv: terms always replaced, terms never replaced."""
+        return self._input_files("redaction", [self.corpus_dir / REDACTION_FILE])
+
+    def read_interpretations(self) -> InputFiles:
+        """codebooks/interpretations/<site>.yml: the researcher's interpretation per theme."""
+        folder = self.codebooks_dir / INTERPRETATIONS
+        return self._input_files("interpretations", list(folder.glob("*.y*ml")))
+
+    def member_checks_dir(self) -> Path:
+        return self.codebooks_dir / MEMBER_CHECKS
+
+    def read_member_checks(self) -> InputFiles:
+        """codebooks/member_checks/: every round's items, session responses and sheets."""
+        folder = self.member_checks_dir()
+        return self._input_files("member_checks", [
+            p for p in folder.rglob("*") if p.suffix.lower() in (".csv", ".json", ".xlsx")])
+
+    def read_raw(self, name: str) -> Corpus | CodebookInputs | DecisionsInput | KeyHistory \
+            | InputFiles:
         return {"corpus": self.read_corpus, "codebooks": self.read_codebooks,
-                "decisions": self.read_decisions, "key_history": self.read_key_history}[name]()
+                "decisions": self.read_decisions, "key_history": self.read_key_history,
+                "redaction": self.read_redaction, "interpretations": self.read_interpretations,
+                "member_checks": self.read_member_checks}[name]()
 
     # ---- tables -----------------------------------------------------------------------
     @staticmethod

@@ -13,7 +13,13 @@ TRANSCRIPT_SUFFIXES = (".txt", ".md", ".vtt", ".srt", ".docx")
 CODING_SUFFIXES = (".csv", ".qdpx")
 # Raw inputs: read from researcher-written folders rather than produced by a stage (and the
 # keys the last run gave its categories, which the next run continues).
-RAW_INPUTS = ("corpus", "codebooks", "decisions", "key_history")
+RAW_INPUTS = ("corpus", "codebooks", "decisions", "key_history", "redaction",
+              "interpretations", "member_checks")
+# Where the researcher-written files of the file-based raw inputs live, relative to the
+# corpus or codebooks folder, and which files count.
+REDACTION_FILE = "redact.csv"            # corpus/redact.csv: the study's redaction list
+INTERPRETATIONS = "interpretations"      # codebooks/interpretations/<site>.yml
+MEMBER_CHECKS = "member_checks"          # codebooks/member_checks/<site>/round-<n>/...
 
 
 @dataclass(frozen=True)
@@ -86,3 +92,18 @@ class KeyHistory:
 
     def fingerprint(self) -> str:
         return "key-history"
+
+
+@dataclass(frozen=True)
+class InputFiles:
+    """Researcher-written files of one raw input (the redaction list, interpretations,
+    member-check rounds), as bytes with their paths relative to the project."""
+    name: str
+    files: tuple[SourceFile, ...] = ()
+
+    def fingerprint(self) -> str:
+        return hashlib.sha256(json.dumps([[f.path, f.sha256] for f in self.files]
+                                         ).encode()).hexdigest()
+
+    def get(self, path: str) -> SourceFile | None:
+        return next((f for f in self.files if f.path == path), None)

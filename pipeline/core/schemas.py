@@ -11,6 +11,8 @@ import json
 
 import pyarrow as pa
 
+from pipeline.core.schemas_member import member_schemas
+
 S, INT, F, D, B = pa.string(), pa.int64(), pa.float64(), pa.date32(), pa.bool_()
 LS = pa.list_(pa.string())
 LI = pa.list_(pa.int64())
@@ -320,9 +322,16 @@ SCHEMAS["quote_balance"] = {
 }
 
 # Sets of files the render stages write, with a manifest of their content hashes.
+SCHEMAS.update(member_schemas(SCHEMAS["case_blocks"]))
+
 FILE_SETS: dict[str, str] = {
     "figures": "figures/: the site x theme heatmap and the saturation curve (PNG, SVG)",
-    "case_documents": "cases/<site>.md and .docx, cross_case.md and .docx",
+    "case_documents": "cases/<site>.md and .docx, cross_case.md and .docx, and "
+                      "cases/pre_member_check/<site>.md and .docx",
+    "packet_documents": "member_check/<site>/packet.md, .docx, .html and the blank response "
+                        "sheet sheet.xlsx, sheet.csv (what `qda member-check prepare` hands out)",
+    "member_check_report": "member_check_report.md: what member checking changed, per site "
+                           "and round",
 }
 
 

@@ -12,6 +12,7 @@ import json
 import math
 import re
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -19,6 +20,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.core.files import FIXED_DATE, fix_office_dates
+
+if TYPE_CHECKING:
+    from pipeline.privacy import Redactor
 
 # Tables that only the pipeline reads (a 100-number vector per segment helps nobody in Excel).
 INTERNAL_TABLES = frozenset({"segment_vectors"})
@@ -148,6 +152,48 @@ def summary(frames: dict[str, pd.DataFrame], fmt: str, where: str) -> str:
              + (" (wide)" if VERBATIM in df.attrs else "")
              for name, df in frames.items()]
     return f"{len(frames)} table(s) written as {fmt} to {where}: {', '.join(parts)}."
+
+
+# ---------------------------------------------------------------------------- redacting
+# Columns that identify rows or hold the pipeline's own vocabulary (codes, sites, roles,
+# sources): a redacted export leaves them as they are, so its tables still join. Citation
+# IDs and site codes carry roles and numbers, never names.
+IDENTIFIER_COLUMNS = re.compile(
+    r"(?:^|_)ids?$|^(?:site|sites|locator|first_locator|quote_locators|sha256|source_path|"
+    r"source_file|format|encoding|phase|level|kind|status|source|sources|coder|code_a|"
+    r"code_b|comparison|scope|speaker_role|role|roles|interview_date)$")
+# Lower-case word lists (lemmas) cannot be told from names once capitals are gone: a
+# redacted export leaves them out.
+UNREDACTABLE_COLUMNS = ("lemmas",)
+REDACTED = "redacted"   # in a redacted export's folder and file names
+
+
+def redact_tables(frames: dict[str, pd.DataFrame], redactor: Redactor
+                  ) -> tuple[dict[str, pd.DataFrame], list[str]]:
+    """Every table with its text columns redacted; the notes say which columns were left
+    out. Identifier columns (IDENTIFIER_COLUMNS) are kept as they are."""
+    out, notes = {}, []
+    for name, df in frames.items():
+        dropped = [c for c in df.columns if c in UNREDACTABLE_COLUMNS]
+        if dropped:
+            notes.append(f"{name}: {', '.join(dropped)} left out of the redacted export "
+                         f"(lower-case words, where names cannot be found)")
+        kept = df.drop(columns=dropped)
+        columns = [c for c in kept.columns if not IDENTIFIER_COLUMNS.search(str(c))
+                   and not pd.api.types.is_numeric_dtype(kept[c])
+                   and not pd.api.types.is_bool_dtype(kept[c])]
+        redacted = redactor.redact_frame(kept, columns)
+        redacted.attrs = dict(df.attrs)
+        out[name] = redacted
+    return out, notes
+
+
+def redacted_name(name: str) -> str:
+    """'segments.csv' -> 'segments.redacted.csv': a redacted file says so in its name."""
+    stem, dot, suffix = name.rpartition(".")
+    if not dot:
+        return f"{name}.{REDACTED}"
+    return name if stem.endswith(f".{REDACTED}") else f"{stem}.{REDACTED}.{suffix}"
 
 
 # ---------------------------------------------------------------------------- flattening

@@ -98,9 +98,10 @@ def _table(document, rows: list[list[str]]) -> None:
 TOP_LEVEL = ("cross_case", "suggestions")   # the other documents are per site, in cases/
 
 
-def run(case_blocks: pd.DataFrame, figures: Mapping[str, bytes], *, params: DocumentParams
-        ) -> tuple[dict[str, dict[str, bytes]], list]:
-    """cases/<site>.md and .docx for each site; cross_case and suggestions at the top."""
+def run(case_blocks: pd.DataFrame, case_blocks_pre: pd.DataFrame, figures: Mapping[str, bytes],
+        *, params: DocumentParams) -> tuple[dict[str, dict[str, bytes]], list]:
+    """cases/<site>.md and .docx for each site; cross_case and suggestions at the top; the
+    case summaries as they were before member checking in cases/pre_member_check/."""
     pngs = {posixpath.splitext(posixpath.basename(p))[0]: data
             for p, data in figures.items() if p.endswith(".png")}
     files: dict[str, bytes] = {}
@@ -109,6 +110,12 @@ def run(case_blocks: pd.DataFrame, figures: Mapping[str, bytes], *, params: Docu
         links = {name: posixpath.relpath(f"figures/{name}.png", folder or ".")
                  for name in pngs}
         base = posixpath.join(folder, str(doc))
+        files[f"{base}.md"] = to_markdown(part, links).encode("utf-8")
+        files[f"{base}.docx"] = to_docx(part, pngs, params.author)
+    for doc, part in case_blocks_pre.groupby("doc", sort=False):
+        base = f"cases/pre_member_check/{doc}"
+        links = {name: posixpath.relpath(f"figures/{name}.png", "cases/pre_member_check")
+                 for name in pngs}
         files[f"{base}.md"] = to_markdown(part, links).encode("utf-8")
         files[f"{base}.docx"] = to_docx(part, pngs, params.author)
     return {"case_documents": files}, []

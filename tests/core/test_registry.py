@@ -37,9 +37,13 @@ def test_upstream_and_renders() -> None:
     assert [s.name for s in upstream(["segment"])] == ["ingest", "segment"]
     assert [s.name for s in upstream(["ingest"])] == ["ingest"]
     assert [s.name for s in upstream(["code"])] == ["ingest", "segment", "code"]
-    assert [s.name for s in upstream(["documents"])] == [s.name for s in STAGES]
-    # `qda cases` also draws the figures and writes the case documents
-    assert [s.name for s in with_renders(upstream(["cases"]))] == [s.name for s in STAGES]
+    before_packets = [s.name for s in STAGES
+                      if s.name not in ("packets", "checks", "packet_documents")]
+    assert [s.name for s in upstream(["documents"])] == before_packets
+    # `qda cases` also draws the figures and writes the case documents (not the packets)
+    assert [s.name for s in with_renders(upstream(["cases"]))] == before_packets
+    assert [s.name for s in upstream(["packet_documents"])][-3:] == [
+        "cases", "packets", "packet_documents"]
     assert [s.name for s in with_renders(upstream(["code"]))] == ["ingest", "segment", "code"]
     assert BY_NAME["segment"].cached and BY_NAME["figures"].render
 

@@ -11,8 +11,8 @@ import pytest
 from docx.shared import Inches
 from docx.table import Table
 
+from pipeline.core.blocks import Doc
 from pipeline.render.documents import quote_lines, to_docx, to_markdown
-from pipeline.stages.cases.blocks import Doc
 
 matplotlib.use("Agg")
 
@@ -245,15 +245,19 @@ def test_the_render_stage_links_figures_from_each_document_folder() -> None:
     from pipeline.render.documents import run
     from pipeline.render.params import DocumentParams
 
-    site, cross = Doc("O1"), Doc("cross_case")
-    for doc in (site, cross):
+    site, cross, before = Doc("O1"), Doc("cross_case"), Doc("O1")
+    for doc in (site, cross, before):
         doc.image("heat", "Share by site")
     blocks = pd.concat([_frame(site), _frame(cross)], ignore_index=True)
-    tables, warnings = run(blocks, {"figures/heat.png": _png(), "figures/heat.svg": b"<svg/>"},
+    tables, warnings = run(blocks, _frame(before),
+                           {"figures/heat.png": _png(), "figures/heat.svg": b"<svg/>"},
                            params=DocumentParams())
     files = tables["case_documents"]
-    assert sorted(files) == ["cases/O1.docx", "cases/O1.md", "cross_case.docx",
+    assert sorted(files) == ["cases/O1.docx", "cases/O1.md", "cases/pre_member_check/O1.docx",
+                             "cases/pre_member_check/O1.md", "cross_case.docx",
                              "cross_case.md"]
     assert files["cases/O1.md"] == b"![Share by site](../figures/heat.png)\n"
+    assert files["cases/pre_member_check/O1.md"] == \
+        b"![Share by site](../../figures/heat.png)\n"
     assert files["cross_case.md"] == b"![Share by site](figures/heat.png)\n"
     assert len(_open(files["cases/O1.docx"]).inline_shapes) == 1 and warnings == []

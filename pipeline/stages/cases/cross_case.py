@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipeline.stages.cases.blocks import Doc
+from pipeline.core.blocks import Doc
 from pipeline.stages.cases.evidence import evidence_basis
 
 BALANCE_COLUMNS = ["dimension", "value", "n_quotes", "quote_share", "n_participants",

@@ -6,7 +6,8 @@ from functools import cached_property
 
 import pandas as pd
 
-from pipeline.stages.cases.blocks import Doc, plural
+from pipeline.core.blocks import Doc, plural
+from pipeline.stages.cases.member import Voices, interpretation_blocks
 from pipeline.stages.cases.quotes import (
     CONTRAST,
     excerpt,
@@ -197,8 +198,9 @@ def _once(row: dict) -> str:
     return f"{once} of the {n} raised it only once."
 
 
-def synthesis(row: dict, ev: Evidence) -> str:
-    """What the counts say about the theme at this site, in plain words."""
+def synthesis(row: dict, ev: Evidence, across: bool = True) -> str:
+    """What the counts say about the theme at this site, in plain words; with `across`,
+    also how it compares with the other sites (never in a member-check packet)."""
     site, theme_id = row["site"], row["theme_id"]
     total = int((ev.participants["site"] == site).sum())
     text = (f"Voiced by {row['n_participants']} of {total} participants "
@@ -210,13 +212,8 @@ def synthesis(row: dict, ev: Evidence) -> str:
     if machine and str(theme_id).startswith("code:"):
         text += (f" {machine} of these participants count on machine suggestions alone, "
                  f"which no researcher has confirmed.")
-    across = ev.matrix[ev.matrix["theme_id"] == theme_id]
-    n_sites = ev.matrix["site"].nunique()
-    mean = across.set_index("site")["share_participants"].reindex(
-        ev.matrix["site"].unique()).fillna(0).mean()
-    compare = "more" if row["share_participants"] > mean else "no more"
-    text += (f" {len(across)} of {n_sites} sites voiced it; here it is {compare} widespread "
-             f"than the average site ({mean:.0%}).")
+    if across:
+        text += _across(row, ev)
     mine = ev.candidates(site, theme_id)["segment_id"]
     others = ev.pairs[(ev.pairs["site"] == site) & ev.pairs["segment_id"].isin(mine)
                       & (ev.pairs["theme_id"] != theme_id)
@@ -228,10 +225,27 @@ def synthesis(row: dict, ev: Evidence) -> str:
     return text
 
 
-def theme_section(doc: Doc, row: dict, ev: Evidence, params) -> None:
+def _across(row: dict, ev: Evidence) -> str:
+    across = ev.matrix[ev.matrix["theme_id"] == row["theme_id"]]
+    n_sites = ev.matrix["site"].nunique()
+    mean = across.set_index("site")["share_participants"].reindex(
+        ev.matrix["site"].unique()).fillna(0).mean()
+    compare = "more" if row["share_participants"] > mean else "no more"
+    return (f" {len(across)} of {n_sites} sites voiced it; here it is {compare} widespread "
+            f"than the average site ({mean:.0%}).")
+
+
+def theme_section(doc: Doc, row: dict, ev: Evidence, params, voices: Voices | None = None
+                  ) -> None:
+    voices = voices or Voices()
     doc.heading(row["label"], 3)
     doc.paragraph(synthesis(row, ev))
+    # The stand-in for a missing interpretation speaks of this site alone: it may go into
+    # the site's member-check packet.
+    interpretation_blocks(doc, row, synthesis(row, ev, across=False), voices)
     ranked = rank_candidates(ev.candidates(row["site"], row["theme_id"]))
+    # A quote its speaker withdrew in member checking is never quoted again.
+    ranked = ranked[~ranked["segment_id"].isin(voices.blocked)]
     # Prefer segments not already quoted under another theme of this site.
     fresh = ranked[~ranked["segment_id"].isin(doc.used)]
     chosen = pick_diverse(pd.concat([fresh, ranked[ranked["segment_id"].isin(doc.used)]]),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipeline.stages.cases.blocks import Doc, plural
+from pipeline.core.blocks import Doc, plural
 from pipeline.stages.cases.quotes import excerpt
 
 PER_SITE = 5

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipeline.core.errors import Problem
-from pipeline.stages.cases.blocks import BLOCK_COLUMNS, QUOTE_COLUMNS, Doc
+from pipeline.core.blocks import BLOCK_COLUMNS, QUOTE_COLUMNS, Doc
+from pipeline.core.errors import InputError, Problem
+from pipeline.core.inputs import InputFiles
+from pipeline.member import effective, load_rounds, read_interpretations
 from pipeline.stages.cases.cross_case import category_note, cross_case_doc, quote_balance
 from pipeline.stages.cases.evidence import Evidence, evidence_basis, theme_section
+from pipeline.stages.cases.member import THEME_COLUMNS, Voices
 from pipeline.stages.cases.params import CaseParams
 from pipeline.stages.cases.review_doc import suggestions_doc
 
@@ -40,7 +43,8 @@ def _profile(doc: Doc, site: dict, ev: Evidence) -> None:
     doc.bullet(f"coding: {ev.coverage(site['site'])}")
 
 
-def site_doc(site: dict, ev: Evidence, params: CaseParams) -> Doc:
+def site_doc(site: dict, ev: Evidence, params: CaseParams, voices: Voices | None = None
+             ) -> Doc:
     doc = Doc(site["site"])
     _profile(doc, site, ev)
     matrix = ev.matrix[ev.matrix["site"] == site["site"]].merge(
@@ -54,7 +58,7 @@ def site_doc(site: dict, ev: Evidence, params: CaseParams) -> Doc:
         if rows.empty:
             doc.paragraph("None voiced by enough participants here.")
         for row in rows.to_dict("records"):
-            theme_section(doc, row, ev, params)
+            theme_section(doc, row, ev, params, voices)
     doc.heading("Figures", 2)
     doc.image("site_theme_heatmap", "Share of participants voicing each theme, "
               "by site")
@@ -66,17 +70,39 @@ def run(transcripts: pd.DataFrame, sites: pd.DataFrame, participants: pd.DataFra
         segments: pd.DataFrame, codings: pd.DataFrame, themes: pd.DataFrame,
         segment_themes: pd.DataFrame, theme_matrix: pd.DataFrame, human_codings: pd.DataFrame,
         suggestions: pd.DataFrame, codes: pd.DataFrame, read_segments: pd.DataFrame,
-        categories: pd.DataFrame, segment_categories: pd.DataFrame, *, params: CaseParams
-        ) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+        categories: pd.DataFrame, segment_categories: pd.DataFrame,
+        interpretations: InputFiles | None = None, member_checks: InputFiles | None = None, *,
+        params: CaseParams) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
     ev = Evidence.build(transcripts, participants, segments, codings, themes, segment_themes,
                         theme_matrix, human_codings, read_segments)
-    docs = [site_doc(s, ev, params) for s in sites.to_dict("records")
-            if s["site"] in set(transcripts["site"])]
+    voices, problems = _voices(interpretations, member_checks, sites, themes, segments)
+    studied = [s for s in sites.to_dict("records") if s["site"] in set(transcripts["site"])]
+    docs = [site_doc(s, ev, params, voices) for s in studied]
+    checked = voices.applied.sites if voices.applied is not None else set()
+    # The case summaries as they were before member checking, for the sites it changed.
+    before = [site_doc(s, ev, params, voices.before()) for s in studied if s["site"] in checked]
     quotes = pd.DataFrame([q for d in docs for q in d.quotes], columns=QUOTE_COLUMNS)
     balance = quote_balance(quotes, participants, params.over_representation)
     docs.append(cross_case_doc(sites, ev, balance, params,
                                category_note(categories, segment_categories)))
-    docs.append(suggestions_doc(suggestions, codes, segments, sites["site"].tolist(),
+    docs.append(suggestions_doc(suggestions[~suggestions["segment_id"].isin(voices.blocked)],
+                                codes, segments, sites["site"].tolist(),
                                 params.quote_max_words))
     blocks = pd.DataFrame([b for d in docs for b in d.blocks], columns=BLOCK_COLUMNS)
-    return {"case_blocks": blocks, "case_quotes": quotes, "quote_balance": balance}, []
+    pre = pd.DataFrame([b for d in before for b in d.blocks], columns=BLOCK_COLUMNS)
+    case_themes = pd.DataFrame([t for d in docs for t in d.themes], columns=THEME_COLUMNS)
+    return {"case_blocks": blocks, "case_quotes": quotes, "quote_balance": balance,
+            "case_themes": case_themes, "case_blocks_pre": pre}, problems
+
+
+def _voices(interpretations: InputFiles | None, member_checks: InputFiles | None,
+            sites: pd.DataFrame, themes: pd.DataFrame, segments: pd.DataFrame
+            ) -> tuple[Voices, list[Problem]]:
+    """The researcher's interpretations and what member checking changed."""
+    texts, problems = read_interpretations(interpretations or InputFiles("interpretations"),
+                                           set(sites["site"]), set(themes["theme_id"]))
+    if any(p.is_error for p in problems):
+        raise InputError(problems)
+    rounds = load_rounds(member_checks or InputFiles("member_checks"))
+    applied = effective(rounds) if len(rounds.responses) else None
+    return Voices.build(texts, applied, segments), problems + rounds.problems

@@ -123,9 +123,11 @@ def _distinct(keys: list[str], n: int) -> list[str]:
 
 
 def memos(members: pd.DataFrame, codings: pd.DataFrame, n_terms: int, n_quotes: int,
-          n_codes: int, banned: frozenset[str] = frozenset()) -> pd.DataFrame:
+          n_codes: int, banned: frozenset[str] = frozenset(),
+          withdrawn: frozenset[str] = frozenset()) -> pd.DataFrame:
     """One memo row per category. `members`: segment_id, category_id, similarity, order,
-    lemmas, role, participant_id, site, citation_id, locator, text."""
+    lemmas, role, participant_id, site, citation_id, locator, text. Segments in `withdrawn`
+    (quotes their speakers withdrew in member checking) are never quoted."""
     groups: dict[str, list[dict]] = {}
     for row in members.sort_values("order").to_dict("records"):
         groups.setdefault(row["category_id"], []).append(row)
@@ -139,7 +141,7 @@ def memos(members: pd.DataFrame, codings: pd.DataFrame, n_terms: int, n_quotes: 
     for cat, cat_terms in zip(cats, terms):
         cat_terms = [(t, w) for t, w in cat_terms if usable(t, banned)][:n_terms]
         rows = groups[cat]
-        quotes = pick_quotes(rows, n_quotes)
+        quotes = pick_quotes([r for r in rows if r["segment_id"] not in withdrawn], n_quotes)
         roles = {r["role"] for r in rows}
         sites = {r["site"] for r in rows}
         out.append({

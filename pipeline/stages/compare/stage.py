@@ -15,7 +15,8 @@ import pandas as pd
 
 from pipeline.core.cache import Cache, no_cache
 from pipeline.core.errors import InputError, Problem, warning
-from pipeline.core.inputs import DecisionsInput, KeyHistory
+from pipeline.core.inputs import DecisionsInput, InputFiles, KeyHistory
+from pipeline.member import withdrawn_segments
 from pipeline.nlp.pipelines import fast_nlp
 from pipeline.nlp.vectors import matrix_of
 from pipeline.stages.compare.algorithm import category_key, centroids_of, cluster_site, integrate
@@ -99,13 +100,13 @@ def _similarity(X: np.ndarray, keys: pd.Series) -> np.ndarray:
 
 
 def _category_rows(members: pd.DataFrame, key_col: str, level: str, codings: pd.DataFrame,
-                   over: Overrides, params: CompareParams, banned: frozenset[str]
-                   ) -> pd.DataFrame:
+                   over: Overrides, params: CompareParams, banned: frozenset[str],
+                   withdrawn: frozenset[str] = frozenset()) -> pd.DataFrame:
     other = "cross_category_id" if key_col == "category_id" else "category_id"
     table = members.drop(columns=[other]).rename(columns={key_col: "category_id"})
     sim_col = "similarity" if level == "site" else "cross_similarity"
     memo = memos(table.assign(similarity=table[sim_col]), codings, params.n_terms,
-                 params.n_quotes, params.n_codes, banned)
+                 params.n_quotes, params.n_codes, banned, withdrawn)
     memo.insert(1, "level", level)
     if level == "site":
         parent = (members.groupby("category_id")["cross_category_id"]
@@ -149,9 +150,11 @@ def _labels(categories: pd.DataFrame, members: pd.DataFrame, banned: frozenset[s
 
 def run(transcripts: pd.DataFrame, segments: pd.DataFrame, segment_vectors: pd.DataFrame,
         codings: pd.DataFrame, participants: pd.DataFrame, decisions: DecisionsInput,
-        key_history: KeyHistory, *, params: CompareParams, cache: Cache = no_cache
+        key_history: KeyHistory, member_checks: InputFiles | None = None, *,
+        params: CompareParams, cache: Cache = no_cache
         ) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
     parsed, problems = parse(decisions.text, decisions.path)
+    withdrawn = withdrawn_segments(member_checks or InputFiles("member_checks"), segments)
     if any(p.is_error for p in problems):
         raise InputError(problems)
     ordered, X_all = ordered_segments(transcripts, segments, segment_vectors,
@@ -171,8 +174,9 @@ def run(transcripts: pd.DataFrame, segments: pd.DataFrame, segment_vectors: pd.D
     banned = study_names(participants, transcripts) | capitalised_words(segments["text"])
     categories = pd.concat([
         _category_rows(members, "cross_category_id", "cross-site", codings, over, params,
-                       banned),
-        _category_rows(members, "category_id", "site", codings, over, params, banned),
+                       banned, withdrawn),
+        _category_rows(members, "category_id", "site", codings, over, params, banned,
+                       withdrawn),
     ], ignore_index=True)
     categories, label_problems = _labels(categories, members, banned, params, cache)
     problems += label_problems

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from pipeline.stages.cases.blocks import Doc
+from pipeline.core.blocks import Doc
 from pipeline.stages.cases.evidence import Evidence, synthesis, theme_section
 from pipeline.stages.cases.stage import CaseParams
 
@@ -225,6 +225,8 @@ def test_theme_section_heading_synthesis_quotes_and_discrepant(ev: Evidence) -> 
     assert _kinds(doc) == [
         ("heading", "Student voice and agency"),
         ("paragraph", synthesis(row, ev)),
+        ("paragraph", "Interpretation: none written yet (codebooks/interpretations/O1.yml); "
+                      "the generated synthesis above stands in for it."),
         ("quote", "P1"),      # human-coded first, despite a lower score
         ("quote", "T1"),
         ("quote", "D1"),
@@ -277,7 +279,7 @@ def test_discrepant_quote_prefers_someone_not_quoted_and_a_tension_code(ev: Evid
     # Dana) qualify: Dana has not been heard, and D3 voices a tension.
     doc = Doc("O1")
     theme_section(doc, _row(ev, "O1", "code:voice"), ev, _params(quotes_per_theme=2))
-    assert _kinds(doc)[2:] == [("quote", "P1"), ("quote", "T1"),
+    assert _kinds(doc)[3:] == [("quote", "P1"), ("quote", "T1"),
                                ("paragraph", "Discrepant or qualifying evidence:"),
                                ("quote", "D3")]
     assert doc.quotes[-1]["quote"] == "The funding question worries me for the student voice " \
@@ -303,6 +305,8 @@ def test_a_tension_theme_needs_a_contrast_word_to_be_discrepant(ev: Evidence) ->
     assert _kinds(doc) == [
         ("heading", "Sustainability after funding ends"),
         ("paragraph", synthesis(row, ev)),
+        ("paragraph", "Interpretation: none written yet (codebooks/interpretations/O1.yml); "
+                      "the generated synthesis above stands in for it."),
         ("quote", "D2"),
         ("quote", "P2"),
         ("paragraph", "No discrepant or qualifying evidence among the coded segments."),
@@ -312,7 +316,7 @@ def test_a_tension_theme_needs_a_contrast_word_to_be_discrepant(ev: Evidence) ->
 def test_no_discrepant_evidence_when_every_candidate_is_quoted(ev: Evidence) -> None:
     doc = Doc("O2")
     theme_section(doc, _row(ev, "O2", "code:voice"), ev, _params())
-    assert _kinds(doc)[2:] == [
+    assert _kinds(doc)[3:] == [
         ("quote", "Q1"),
         ("paragraph", "No discrepant or qualifying evidence among the coded segments."),
     ]
@@ -404,3 +408,49 @@ def test_discrepant_quotes_say_why(ev: Evidence) -> None:
     assert doc.quotes[-1]["kind"] == "discrepant"
     assert doc.quotes[-1]["note"] == "qualifies or pushes back (“but”)"
     assert all(q["note"] for q in doc.quotes)
+
+
+# ------------------------------------------------------------- interpretations, member checks
+def _applied(**kw):
+    from pipeline.member import Applied
+    return Applied(pd.DataFrame({"site": ["O1"], "theme_id": ["code:voice"],
+                                 "response": ["revise"]}), pd.DataFrame(), **kw)
+
+
+def test_the_researchers_interpretation_follows_the_synthesis(ev: Evidence) -> None:
+    from pipeline.stages.cases.member import Voices
+
+    doc = Doc("O1")
+    voices = Voices({"O1": {"code:voice": "Students lead the inquiry."}}, None,
+                    frozenset({"P1"}))
+    theme_section(doc, _row(ev, "O1", "code:voice"), ev, _params(), voices)
+    assert _kinds(doc)[2] == ("paragraph",
+                              "Interpretation (research team): Students lead the inquiry.")
+    assert "P1" not in doc.used            # withdrawn: never quoted again
+    assert doc.themes[0]["interpretation_source"] == "researcher"
+    assert "sites voiced it" not in doc.themes[0]["interpretation"]
+
+
+def test_a_revision_stands_with_the_original_and_disagreements_beside_it(ev: Evidence) -> None:
+    from pipeline.stages.cases.member import Voices
+
+    applied = _applied(
+        revisions={("O1", "code:voice"): {"text": "Students and staff lead together.",
+                                          "original": "Students lead the inquiry.",
+                                          "round": 1, "respondent": "group", "item_id": "x",
+                                          "comment": ""}},
+        disagreements={("O1", "code:voice"): [{"kind": "quote", "locator": "L ¶3", "round": 1,
+                                              "respondent": "O1_Teacher#1_5.4",
+                                              "comment": "out of context"}]})
+    doc = Doc("O1")
+    voices = Voices({"O1": {"code:voice": "Students lead the inquiry."}}, applied)
+    theme_section(doc, _row(ev, "O1", "code:voice"), ev, _params(), voices)
+    texts = [t for _, t in _kinds(doc)]
+    assert texts[2:5] == [
+        "Interpretation, revised in member checking (round 1, group): Students and staff "
+        "lead together.",
+        "Before member checking (researcher): Students lead the inquiry.",
+        "Member check (round 1): O1_Teacher#1_5.4 disagreed with the quote L ¶3: “out of "
+        "context”"]
+    assert doc.themes[0]["original_interpretation"] == "Students lead the inquiry."
+    assert doc.themes[0]["n_revise"] == 1

@@ -1,5 +1,6 @@
 """A tiny document model (headings, paragraphs, bullets, quotes, images, tables) that case
-summaries are built in, so Markdown and DOCX are rendered from the same content."""
+summaries and member-check packets are built in, so Markdown, DOCX and HTML are rendered from
+the same content."""
 from __future__ import annotations
 
 import json
@@ -21,6 +22,7 @@ class Doc:
         self.blocks: list[dict] = []
         self.quotes: list[dict] = []  # every quote, with its theme and speaker, for balance
         self.used: set[str] = set()   # segments quoted so far
+        self.themes: list[dict] = []  # each theme shown, with its interpretation
 
     def _add(self, kind: str, text: str, level: int = 0, **cite) -> None:
         self.blocks.append({"doc": self.name, "order": len(self.blocks), "kind": kind,

@@ -6,7 +6,7 @@ import json
 import pandas as pd
 import pytest
 
-from pipeline.stages.cases.blocks import BLOCK_COLUMNS, Doc
+from pipeline.core.blocks import BLOCK_COLUMNS, Doc
 
 NO_CITE = {"citation_id": "", "locator": "", "segment_id": "", "start_char": -1,
            "end_char": -1, "note": ""}

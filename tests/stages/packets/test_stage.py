@@ -1,0 +1,117 @@
+"""Packets: confirmed findings only, one site's data only, every name redacted."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.stages.packets import PacketParams
+from pipeline.stages.packets.stage import chosen_themes, confirmed_quotes, site_items
+
+THEMES = pd.DataFrame({
+    "theme_id": ["code:a", "code:b", "category:X-1", "category:X-2"],
+    "label": ["A", "B", "Cat one", "Cat two"], "kind": ["code", "code", "category", "category"],
+    "description": ["about a", "", "", ""], "family": ["LfM tensions", "x", "", ""],
+    "source_id": ["a", "b", "X-1", "X-2"]})
+CATEGORIES = pd.DataFrame({"category_id": ["X-1", "X-2"], "status": ["accepted", "proposed"]})
+
+
+def _case_themes() -> pd.DataFrame:
+    return pd.DataFrame({
+        "site": ["O1"] * 4 + ["O2"], "theme_id": ["code:a", "code:b", "category:X-1",
+                                               "category:X-2", "code:a"],
+        "label": ["A", "B", "Cat one", "Cat two", "A"],
+        "kind": ["code", "code", "category", "category", "code"], "order": [0, 1, 2, 3, 0],
+        "interpretation": ["Ia", "Ib", "Ic", "Id", "Ia2"],
+        "interpretation_source": ["researcher", "generated", "generated", "generated",
+                                  "generated"]})
+
+
+def _quotes() -> pd.DataFrame:
+    rows = [("O1", "code:a", "s1", "support", "O1_T#1_5.1"),
+            ("O1", "code:a", "s2", "discrepant", "O1_T#1_5.1"),
+            ("O1", "code:b", "s3", "support", "O1_T#1_5.1"),      # machine only
+            ("O1", "category:X-1", "s4", "support", "O1_T#1_5.1"),
+            ("O2", "code:a", "s5", "support", "O2_P#1_5.2")]
+    return pd.DataFrame([{"doc": site, "site": site, "theme_id": t, "segment_id": s,
+                          "kind": k, "citation_id": c, "quote": f"quote {s}",
+                          "locator": f"{c} ¶1", "start_char": 0, "end_char": 7,
+                          "participant_id": c + "/1", "role": "Teacher"}
+                         for site, t, s, k, c in rows])
+
+
+SEGMENT_THEMES = pd.DataFrame({
+    "segment_id": ["s1", "s2", "s3", "s4", "s5"],
+    "theme_id": ["code:a", "code:a", "code:b", "category:X-1", "code:a"],
+    "confirmed": [True, True, False, False, True]})
+
+
+def test_only_confirmed_quotes_and_decided_categories_go_into_a_packet() -> None:
+    quotes = confirmed_quotes(_quotes(), SEGMENT_THEMES, THEMES)
+    assert sorted(quotes["segment_id"]) == ["s1", "s2", "s4", "s5"]
+    rows = chosen_themes(_case_themes(), quotes, THEMES, CATEGORIES, PacketParams())
+    assert rows[["site", "theme_id"]].values.tolist() == [
+        ["O1", "code:a"], ["O1", "category:X-1"], ["O2", "code:a"]]
+
+
+def test_items_come_in_packet_order_with_critical_flags() -> None:
+    quotes = confirmed_quotes(_quotes(), SEGMENT_THEMES, THEMES)
+    rows = chosen_themes(_case_themes(), quotes, THEMES, CATEGORIES, PacketParams())
+    items = site_items("O1", 2, rows[rows["site"] == "O1"], quotes[quotes["site"] == "O1"],
+                       THEMES, {"s4"}, {"code:a"}, 4)
+    assert [(i["item_id"], i["kind"], i["critical"]) for i in items] == [
+        ("O1-R2-T01", "theme", True), ("O1-R2-I01", "interpretation", True),
+        ("O1-R2-Q01", "quote", True), ("O1-R2-Q02", "quote", True),
+        ("O1-R2-T02", "theme", False), ("O1-R2-I02", "interpretation", False),
+        ("O1-R2-Q03", "quote", True)]           # s4 is tension-coded elsewhere
+    assert items[0]["text"] == "A: about a" and items[4]["text"] == "Cat one"
+    assert [i["source"] for i in items if i["kind"] == "quote"] == [
+        "support", "discrepant", "support"]
+    assert {i["site"] for i in items} == {"O1"}
+
+
+# ------------------------------------------------------------------ the shipped corpus (slow)
+def _names(catalog) -> set[str]:
+    """Every name of a person, school or place the shipped corpus's headers and redaction list
+    give."""
+    people = catalog.load("participants")["name"].tolist()
+    transcripts = catalog.load("transcripts")
+    for text in transcripts["text"]:
+        head = text.split("\n\n", 1)[0]
+        for line in head.splitlines():
+            key, _, value = line.partition(":")
+            if key in ("Interviewers", "Interviewer", "Transcriber"):
+                people += [v.strip() for v in value.split(";")]
+    listed = pd.read_csv(catalog.corpus_dir / "redact.csv", comment="#", dtype=str,
+                         keep_default_na=False)
+    terms = listed.loc[listed["rule"] == "redact", "term"].tolist()
+    parts = {w for name in people for w in re.findall(r"[A-ZÀ-Ý][\w’'-]+", name)
+             if len(w) > 2}
+    return {n for n in people + terms if n} | parts
+
+
+def test_no_name_of_the_shipped_corpus_is_in_any_packet(shipped_project: Path,
+                                                        shipped_catalog) -> None:
+    names = _names(shipped_catalog)
+    assert len(names) > 100
+    folder = shipped_project / "outputs" / "member_check"
+    packets = sorted(folder.glob("*/packet.*")) + sorted(folder.glob("*/sheet.csv"))
+    assert len(packets) >= 3 * 4
+    items = shipped_catalog.load("packet_items")
+    texts = {p: p.read_text(encoding="utf-8-sig") for p in packets if p.suffix != ".docx"}
+    texts |= {Path(f"items:{i}"): t for i, t in zip(items["item_id"], items["text"])}
+    found = [(str(p), n) for p, t in texts.items() for n in names
+             if re.search(rf"(?<!\w){re.escape(n)}(?!\w)", t, re.IGNORECASE)]
+    assert found == []
+
+
+def test_no_packet_holds_another_sites_segment(shipped_catalog) -> None:
+    items = shipped_catalog.load("packet_items")
+    segments = shipped_catalog.load("segments").set_index("segment_id")["site"]
+    quotes = items[items["kind"] == "quote"]
+    assert len(quotes) > 20
+    assert (quotes["segment_id"].map(segments) == quotes["site"]).all()
+    assert (quotes["citation_id"].str.split("_").str[0] == quotes["site"]).all()
+    for site, part in items.groupby("site"):
+        assert part["item_id"].str.startswith(f"{site}-R").all()
