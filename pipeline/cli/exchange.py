@@ -247,13 +247,11 @@ def export(catalog: Catalog, cfg: Config, quiet: bool, tables: tuple[str, ...], 
     the pipeline's column names (UTF-8 with BOM); XLSX has one sheet per table with readable
     headers. --format qdpx is `qda refi export-project` (human codings) into outputs/exports/.
 
-    --redact runs every text column through the study's redaction: corpus/redact.csv, the
-    names in the transcript headers and participants table, the sites, and the trained
-    English model's named entities. Identifier columns (IDs, site codes, roles, locators)
-    stay as they are; the lemmas column is left out. Whole transcripts (the transcripts
-    and turns tables) are redacted too, which takes a while: a progress bar shows it. The
-    files are named <table>.redacted.<format>, and their provenance says what the
-    redaction used.
+    --redact runs every text column through the study's redaction (corpus/redact.csv, the
+    transcript headers and participants, the sites, the trained model's named entities);
+    IDs, site codes, roles and locators stay, lemmas are left out. Whole transcripts (the
+    transcripts and turns tables) are redacted too, which takes a while: a progress bar
+    shows it. Files are named <table>.redacted.<format>; their provenance says so.
 
     \b
     Example:
@@ -278,8 +276,8 @@ def export(catalog: Catalog, cfg: Config, quiet: bool, tables: tuple[str, ...], 
     frames, notes = prepare({n: catalog.load(n) for n in names}, list(sites), list(themes),
                             wide)
     provenance = command_provenance(
-        f"export --format {fmt}" + (" --redact" if redact else ""), cfg, catalog,
-        names + (list(REDACTION_TABLES) if redact else [])) | {
+        f"export --format {fmt}" + " --redact" * redact, cfg, catalog,
+        names + list(REDACTION_TABLES) * redact) | {
             "filters": {"site": list(sites), "theme": list(themes), "wide": wide}}
     if redact:
         frames, redaction, more = _redact(catalog, frames)

@@ -56,7 +56,7 @@ def prepare(catalog: Catalog, cfg: Config, quiet: bool, sites: tuple[str, ...],
 
     if bool(sites) == all_sites:
         raise click.UsageError("name a site with --site SITE, or use --all")
-    run_stages(catalog, cfg, upstream(["packet_documents"]), (), True)
+    run_stages(catalog, cfg, upstream(["packet_documents"]), (), quiet)
     items = catalog.load("packet_items")
     files = catalog.load_files("packet_documents")
     known = sorted(set(items["site"]), key=lambda s: (len(s), s))

@@ -61,7 +61,7 @@ def print_summary(reports: list[StageReport], catalog: Catalog, seconds: float,
         if r.cache_misses is not None:
             cache = f"; {r.cache_misses} processed, {r.cache_hits} from cache"
         timing = f"{r.seconds:6.1f}s" if r.status == "ran" else "   -   "
-        click.echo(f"  {r.name:<9} {r.status:<11} {timing}  {_rows(r.rows)}{cache}")
+        click.echo(f"  {r.name:<16} {r.status:<11} {timing}  {_rows(r.rows)}{cache}")
     ran = sum(r.status == "ran" for r in reports)
     held = sum(len(r.warnings) for r in reports if r.status != "ran")
     still = f" ({held} still outstanding from earlier runs)" if held else ""
@@ -97,7 +97,7 @@ def status_lines(runner: Runner, catalog: Catalog) -> list[str]:
             fp, _, inputs = runner.fingerprint(stage)
         except PipelineError as exc:
             first = str(exc).splitlines()[0]
-            lines.append(f"{stage.name:<9} cannot check: {first}")
+            lines.append(f"{stage.name:<16} cannot check: {first}")
             continue
         if any(h is None for h in inputs.values()):
             state = "not run (inputs missing)"
@@ -107,7 +107,7 @@ def status_lines(runner: Runner, catalog: Catalog) -> list[str]:
             state = "out of date" if all(catalog.exists(o) for o in stage.outputs) else "not run"
         provs = {o: catalog.provenance(o) for o in stage.outputs if catalog.exists(o)}
         rows = {o: p.get("rows", p.get("files")) for o, p in provs.items() if p}
-        lines.append(f"{stage.name:<9} {state:<12} {_rows(rows)}")
+        lines.append(f"{stage.name:<16} {state:<12} {_rows(rows)}")
     outstanding = [w for stage in STAGES for w in runner.outstanding(stage)
                    if catalog.exists(stage.outputs[0])]
     if outstanding:

@@ -87,8 +87,9 @@ def validate(catalog: Catalog, cfg: Config, quiet: bool, strict: bool) -> None:
     print_problems(problems)
     n_err = sum(p.is_error for p in problems)
     n_warn = len(problems) - n_err
-    click.echo(f"{len(docs)} transcript(s), the codebooks, codings and decisions checked: "
-               f"{n_err} error(s), {n_warn} warning(s).")
+    click.echo(f"{len(docs)} transcript(s), the codebooks, codings, decisions, "
+               f"interpretations and redaction list checked: {n_err} error(s), {n_warn} "
+               f"warning(s).")
     if n_err or (strict and n_warn):
         sys.exit(1)
 
@@ -102,6 +103,7 @@ def _check_researcher_files(catalog: Catalog, read: tuple | None) -> list:
     problems: list = []
     decisions = catalog.read_decisions()
     problems += parse_decisions(decisions.text, decisions.path)[1]
+    problems += _check_member_files(catalog, read)
     if read is None:
         click.echo("note: human codings are checked once the corpus has no errors", err=True)
         return problems
@@ -114,6 +116,35 @@ def _check_researcher_files(catalog: Catalog, read: tuple | None) -> list:
     except InputError as exc:
         problems += exc.problems
     return problems
+
+
+def _check_member_files(catalog: Catalog, read: tuple | None) -> list:
+    """Problems in corpus/redact.csv and codebooks/interpretations/ (theme ids are checked
+    against the last analysis's themes, when there is one)."""
+    from pipeline.core.errors import InputError
+    from pipeline.member import read_interpretations
+    from pipeline.privacy import read_redaction_list
+
+    problems: list = []
+    for f in catalog.read_redaction().files:
+        try:
+            read_redaction_list(f.data, f.path)
+        except InputError as exc:
+            problems += exc.problems
+    sites = set(read[0].site_codes) if read is not None else None
+    themes = set(catalog.load("themes")["theme_id"]) if catalog.exists("themes") else None
+    interpretations = catalog.read_interpretations()
+    _, more = read_interpretations(interpretations, sites or {
+        f.path.rsplit("/", 1)[-1].rsplit(".", 1)[0] for f in interpretations.files},
+        themes if themes is not None else _any_theme())
+    return problems + more
+
+
+class _any_theme(set):
+    """Every theme id is known (before the first analysis there is no themes table)."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
 
 
 @click.command()

@@ -72,3 +72,103 @@ def test_import_places_another_tools_codings_and_never_overwrites(tmp_path,
     assert analysed.exit_code == 0, analysed.output
     human = pd.read_parquet(root / "outputs" / "human_codings.parquet")
     assert (human["code_id"] == "mx_funding").sum() == 1
+
+
+NAMED = """ID: O1_Teacher#1_5.4
+Date: 2016-05-04
+Interviewers: Helen Marsh
+Participants: Greg Holloway (Teacher, Ashcombe Secondary School)
+Location: Library, Ashcombe Secondary School, Larkhaven
+
+Helen Marsh: Thanks, Greg. Could you start with your role?
+Greg Holloway: Sure. Greg Holloway. I teach math here at Ashcombe, and Ruth Adeyemi runs the
+inquiry team. Write to greg.holloway@example.org or call 705-555-0182.
+Helen Marsh: And the tests?
+Greg Holloway: The EQAO test and the Ministry of Education decide what counts in Larkhaven.
+"""
+LEAKS = ("Greg", "Holloway", "Ruth", "Adeyemi", "Ashcombe", "Larkhaven", "Helen", "Marsh",
+         "Alder", "greg.holloway@", "705-555")
+
+
+def _model_or_skip() -> None:
+    import pytest
+
+    from pipeline.nlp.pipelines import trained_nlp
+
+    try:
+        trained_nlp()
+    except OSError as exc:
+        pytest.skip(f"the trained English model is not installed: {exc}")
+
+
+def test_export_redact_writes_redacted_files_that_say_so(make_project) -> None:
+    import json
+
+    import pandas as pd
+
+    _model_or_skip()
+    root = make_project({"O1_Teacher#1_5.4.txt": NAMED})
+    (root / "corpus" / "redact.csv").write_text(
+        "# test list\nterm,placeholder,rule\nRuth Adeyemi,[TEACHER],redact\n"
+        "Ministry of Education,,keep\nEQAO,,keep\n", encoding="utf-8")
+    built = CliRunner().invoke(cli, ["represent", "-p", str(root), "-q"])
+    assert built.exit_code == 0, built.output
+    out = CliRunner().invoke(cli, ["export", "segments", "participants", "transcripts", "turns",
+                                   "sites", "--redact", "-p", str(root)])
+    assert out.exit_code == 0, out.output
+    folder = root / "outputs" / "exports" / "redacted"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "participants.redacted.csv", "segments.redacted.csv", "sites.redacted.csv",
+        "transcripts.redacted.csv", "turns.redacted.csv"]
+    assert "note: segments: lemmas left out of the redacted export" in out.stderr
+    assert "5 table(s) written as csv to outputs/exports/redacted/" in out.stdout
+    for path in folder.iterdir():
+        text = path.read_text(encoding="utf-8-sig")
+        assert [w for w in LEAKS if w in text] == [], path.name
+    segments = pd.read_csv(folder / "segments.redacted.csv", encoding="utf-8-sig")
+    assert "lemmas" not in segments.columns
+    assert segments["citation_id"].unique().tolist() == ["O1_Teacher#1_5.4"]
+    joined = " ".join(segments["text"])
+    assert "Sure. [TEACHER]. I teach math here at [SCHOOL], and [TEACHER] runs" in joined
+    assert "[EMAIL] or call [PHONE]." in joined
+    assert "The EQAO test and the Ministry of Education decide what counts in [TOWN]." \
+        in joined
+    participants = pd.read_csv(folder / "participants.redacted.csv", encoding="utf-8-sig")
+    assert participants["name"].tolist() == ["[TEACHER]"]
+    assert participants["role_subtype"].tolist() == ["Teacher, [SCHOOL]"]
+    sites = pd.read_csv(folder / "sites.redacted.csv", encoding="utf-8-sig")
+    assert sites.loc[sites["site"] == "O1", "name"].tolist() == ["[DISTRICT]"]
+    assert sites.loc[sites["site"] == "O4", "name"].tolist() == ["Provincial policy case"]
+    manifest = json.loads((root / "outputs" / ".manifests" / "export-redacted.json")
+                          .read_text(encoding="utf-8"))
+    prov = manifest["provenance"]
+    assert prov["command"] == "export --format csv --redact"
+    assert prov["redaction"]["redaction_list"] == "corpus/redact.csv"
+    assert prov["redaction"]["kept"] == 2 and prov["redaction"]["terms"] > 10
+    assert len(prov["redaction"]["redaction_list_sha256"]) == 64
+    assert "core_web_sm" in prov["redaction"]["ner"]
+    assert {"participants", "transcripts", "sites"} <= set(prov["inputs"])
+    # an unredacted export is still the plain one, in its own place
+    plain = CliRunner().invoke(cli, ["export", "participants", "-p", str(root)])
+    assert plain.exit_code == 0, plain.output
+    assert "Greg Holloway" in (root / "outputs" / "exports" / "participants.csv").read_text(
+        encoding="utf-8-sig")
+
+
+def test_export_redact_xlsx_is_named_redacted_and_qdpx_refuses(make_project) -> None:
+    import openpyxl
+
+    _model_or_skip()
+    root = make_project({"O1_Teacher#1_5.4.txt": NAMED})
+    built = CliRunner().invoke(cli, ["represent", "-p", str(root), "-q"])
+    assert built.exit_code == 0, built.output
+    out = CliRunner().invoke(cli, ["export", "participants", "--redact", "--format", "xlsx",
+                                   "-o", str(root / "share.xlsx"), "-p", str(root)])
+    assert out.exit_code == 0, out.output
+    book = openpyxl.load_workbook(root / "share.redacted.xlsx")
+    assert [c.value for c in book["participants"]["F"]] == ["Name", "[TEACHER]"]
+    assert not (root / "share.xlsx").exists()
+    qdpx = CliRunner().invoke(cli, ["export", "--format", "qdpx", "--redact", "-p", str(root)])
+    assert qdpx.exit_code == 2
+    assert "--redact does not apply to --format qdpx" in qdpx.output
+    assert not (root / "outputs" / "exports").exists()

@@ -141,3 +141,19 @@ def test_a_full_round_is_applied_on_the_next_analysis(prepared: Path) -> None:
     report = (outputs / "member_check_report.md").read_text(encoding="utf-8")
     assert "| O1 | 3 | 1 | 1 | 0 |" in report   # critical answered, softened, removed, contested
     assert "In all, 2 critical statement(s) were softened or removed." in report
+
+
+def test_validate_checks_interpretations_and_the_redaction_list(tmp_path: Path) -> None:
+    from tests.fixtures import copy_project
+
+    root = copy_project(tmp_path / "p")
+    (root / "codebooks" / "interpretations").mkdir()
+    (root / "codebooks" / "interpretations" / "O1.yml").write_text(
+        "code:funding: ok\ncode:collaboration: ''\n", encoding="utf-8")
+    (root / "corpus" / "redact.csv").write_text("term,placeholder,rule\nAlder,,redact\n",
+                                                encoding="utf-8")
+    out = _qda(root, "validate")
+    assert out.exit_code == 1
+    assert "codebooks/interpretations/O1.yml:2: error: code:collaboration: the " \
+           "interpretation must be a non-empty text" in out.output
+    assert "corpus/redact.csv:2: error:" in out.output

@@ -365,3 +365,47 @@ def test_cli_export_qdpx_is_the_refi_project(project: Path, tmp_path: Path) -> N
     assert bad.exit_code == 2
     assert "--format qdpx exports the whole project: TABLE, --site, --theme and --wide do " \
            "not apply" in bad.output
+
+
+# ---------------------------------------------------------------------------- redacting
+def _redactor():
+    from pipeline.privacy import Redactor, read_redaction_list
+
+    rules = read_redaction_list(b"term,placeholder,rule\nRuth Adeyemi,[TEACHER],redact\n"
+                                b"Eastgate,[SCHOOL],redact\nEQAO,,keep\n", "corpus/redact.csv")
+    participants = pd.DataFrame({"citation_id": ["O3_Teacher#1_5.16"], "role": ["Teacher"],
+                                 "name": ["Zoë Lefèvre"], "speakers": ["Zoë Lefèvre"]})
+    return Redactor.build(rules, participants, None, None, ner=False)
+
+
+def test_redact_tables_redacts_text_but_not_identifiers_and_drops_lemmas() -> None:
+    from pipeline.exchange.tables import redact_tables
+
+    segments = pd.DataFrame({
+        "segment_id": ["O3_Teacher#1_5.16:2:1"], "citation_id": ["O3_Teacher#1_5.16"],
+        "site": ["O3"], "role": ["Teacher"], "speaker": ["Zoë Lefèvre"],
+        "text": ["Ruth Adeyemi at Eastgate; EQAO again, Zoë"], "lemmas": ["ruth adeyemi"],
+        "locator": ["O3_Teacher#1_5.16 ¶2"], "n_words": [6], "top_terms": [["eastgate", "x"]]})
+    wide = pd.DataFrame({"site": ["O3"], "code:a": [0.5]})
+    wide.attrs[VERBATIM] = ["code:a"]
+    out, notes = redact_tables({"segments": segments, "theme_matrix": wide}, _redactor())
+    row = out["segments"].iloc[0]
+    assert row["text"] == "[TEACHER] at [SCHOOL]; EQAO again, [TEACHER]"
+    assert row["speaker"] == "[TEACHER]"
+    assert (row["segment_id"], row["citation_id"], row["site"], row["role"], row["locator"],
+            row["n_words"]) == ("O3_Teacher#1_5.16:2:1", "O3_Teacher#1_5.16", "O3", "Teacher",
+                                "O3_Teacher#1_5.16 ¶2", 6)
+    assert "lemmas" not in out["segments"].columns
+    assert notes == ["segments: lemmas left out of the redacted export (lower-case words, "
+                     "where names cannot be found)"]
+    assert out["theme_matrix"].equals(wide) and out["theme_matrix"].attrs == wide.attrs
+    assert segments["text"].iloc[0].startswith("Ruth")   # the input is not changed
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("segments.csv", "segments.redacted.csv"), ("tables.xlsx", "tables.redacted.xlsx"),
+    ("mine.redacted.xlsx", "mine.redacted.xlsx"), ("README", "README.redacted")])
+def test_redacted_file_names_say_so(name: str, expected: str) -> None:
+    from pipeline.exchange.tables import redacted_name
+
+    assert redacted_name(name) == expected

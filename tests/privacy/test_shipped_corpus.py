@@ -169,9 +169,11 @@ def test_with_named_entities_the_study_vocabulary_survives_and_no_name(tables, r
                               tables["sites"], ner=True)
     texts = tables["turns"]["text"].tolist()
     assert survivors(redactor, rules, texts, tables) == {}
-    redacted = redactor.redact_many(texts)
+    placeholder = re.compile(r"\[[A-Z][A-Z0-9 '\-]*\]")   # "[CODE LEADER]" is no CODE
+    redacted = [placeholder.sub(" ", t) for t in redactor.redact_many(texts)]
+    texts = [placeholder.sub(" ", t) for t in texts]
     for term in ("EQAO", "Consortium", "Ministry", "CODE", "Ontario", "Toronto",
                  "Achieving Excellence", "First Nations", "SERT", "IEP"):
         word = re.compile(rf"(?<!\w){re.escape(term)}(?!\w)")
         assert sum(len(word.findall(t)) for t in redacted) == \
-            sum(len(word.findall(t)) for t in texts), term
+            sum(len(word.findall(t)) for t in texts) > 0, term
