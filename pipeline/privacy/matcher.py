@@ -25,6 +25,7 @@ PHONE = re.compile(
 # Placeholders already in a text (ours, or a transcriber's [REDACTED]) are left alone.
 BRACKETED = re.compile(r"\[[A-Z][A-Z0-9 '\-]*\]")
 
+EDGES = " \"'“”‘’()[]{}<>«»,;:"
 Span = tuple[int, int, str | None]   # start, end, replacement (None: keep as written)
 
 
@@ -46,8 +47,10 @@ def _word(word: str, capital: bool) -> str:
 
 
 def term_pattern(term: Term) -> str:
-    """The regular expression for one term, without its boundaries."""
-    body = r"\s+".join(_word(w, term.capital) for w in term.text.split())
+    """The regular expression for one term, without its boundaries. Quotes and brackets
+    around a term (a header's "‘The Hub’") are not part of it: terms start at a word."""
+    text = term.text.strip(EDGES)
+    body = r"\s+".join(_word(w, term.capital) for w in text.split())
     if term.placeholder == SCHOOL:
         body += f"(?i:{SCHOOL_TAIL})?"
     elif term.placeholder == DISTRICT:

@@ -16,11 +16,16 @@ written in lower case anywhere in the transcripts. A one-word name that is also 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from pipeline.privacy.matcher import Span
 from pipeline.privacy.sources import ORGANISATION, PERSON, PLACE, SCHOOL, SCHOOL_WORDS
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
 
 LABELS = {"PERSON": PERSON, "ORG": ORGANISATION, "GPE": PLACE, "LOC": PLACE, "FAC": PLACE}
 # Components the entity recogniser does not need (it has its own token-to-vector layer).
@@ -54,7 +59,7 @@ def lower_case_words(texts: Iterable[str]) -> frozenset[str]:
                      for w in _LOWER_WORD.findall(t) if not w[0].isupper())
 
 
-def entity_spans(doc, taken: Sequence[Span], ordinary: frozenset[str] = frozenset()
+def entity_spans(doc: Doc, taken: Sequence[Span], ordinary: frozenset[str] = frozenset()
                  ) -> list[Span]:
     """Spans to replace for the entities of one parsed text, outside the `taken` spans;
     an entity of one word in `ordinary` (lower-case) is not replaced."""
@@ -105,7 +110,7 @@ def _name_part(text: str, start: int, end: int, ordinary: frozenset[str]
     return words[0][0], words[-1][1]
 
 
-def parse(nlp, texts: Iterable[str], batch_size: int = 32):
+def parse(nlp: Language, texts: Iterable[str], batch_size: int = 32) -> Iterator[Doc]:
     """Parsed texts (entities only), in order."""
     disable = [name for name in NOT_NEEDED if name in nlp.pipe_names]
     return nlp.pipe(texts, batch_size=batch_size, disable=disable)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from pipeline.core.progress import progress
 from pipeline.privacy import ner as entities
 from pipeline.privacy.matcher import Matcher, Span, apply_spans, merge_spans
-from pipeline.privacy.rules import RedactionList, Term
+from pipeline.privacy.rules import RedactionList, Term, normal_key
 from pipeline.privacy.sources import people_terms, place_terms, site_terms
 
 if TYPE_CHECKING:
@@ -74,16 +74,16 @@ class Redactor:
 
     def terms(self) -> list[str]:
         """Every term it always replaces (sorted; kept terms are not listed)."""
-        return sorted({t.text for t in self.all_terms if not t.keep}, key=str.casefold)
+        return sorted({t.text for t in self.all_terms if not t.keep},
+                      key=lambda t: (t.casefold(), t))
 
     def kept(self) -> list[str]:
         """The terms it never replaces."""
-        return sorted({t.text for t in self.all_terms if t.keep}, key=str.casefold)
+        return sorted({t.text for t in self.all_terms if t.keep},
+                      key=lambda t: (t.casefold(), t))
 
     def placeholder(self, term: str) -> str | None:
         """The placeholder a term gets (None for a kept or unknown term)."""
-        from pipeline.privacy.rules import normal_key
-
         key = normal_key(term)
         return next((t.placeholder for t in self.all_terms if t.key == key), None)
 

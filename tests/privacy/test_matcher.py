@@ -109,3 +109,8 @@ def test_covers_says_whether_one_term_matches_the_whole_text() -> None:
     matcher = Matcher.build([Term("Huron Plains", "[DISTRICT]")])
     assert matcher.covers("Huron Plains Catholic DSB")
     assert not matcher.covers("Huron Plains Family Services")
+
+
+def test_quotes_around_a_derived_term_do_not_stop_it_matching() -> None:
+    assert redact("We met at The Hub today", Term("‘The Hub’", "[PLACE]")) == \
+        "We met at [PLACE] today"

@@ -54,11 +54,20 @@ def _tension(themes: pd.DataFrame, family: str) -> set[str]:
         family.lower()), "theme_id"])
 
 
+def descriptions(themes: pd.DataFrame, categories: pd.DataFrame) -> pd.Series:
+    """What a packet says a theme is: a code's definition; for a category, only the team's
+    memo. A category's generated description draws on every site's segments (its terms, its
+    first interview), so it stays out of a site's packet."""
+    memo = categories.set_index("category_id")["decision_memo"]
+    text = [d if k == "code" else memo.get(src, "")
+            for d, k, src in zip(themes["description"], themes["kind"], themes["source_id"])]
+    return pd.Series(text, index=themes["theme_id"]).fillna("")
+
+
 def site_items(site: str, round_no: int, rows: pd.DataFrame, quotes: pd.DataFrame,
-               themes: pd.DataFrame, tension_segments: set[str], tension: set[str],
+               described: pd.Series, tension_segments: set[str], tension: set[str],
                per_theme: int) -> list[dict]:
     """The items of one site, in packet order: each theme, its interpretation, its quotes."""
-    described = themes.set_index("theme_id")["description"].fillna("")
     items: list[dict] = []
     count = {"theme": 0, "interpretation": 0, "quote": 0}
 
@@ -131,12 +140,13 @@ def run(case_themes: pd.DataFrame, case_quotes: pd.DataFrame, segment_themes: pd
     rows = chosen_themes(case_themes, quotes, themes, categories, params)
     rounds = load_rounds(member_checks)
     tension = _tension(themes, params.tension_family)
+    described = descriptions(themes, categories)
     tense = set(segment_themes.loc[segment_themes["confirmed"].astype(bool)
                                    & segment_themes["theme_id"].isin(tension), "segment_id"])
     items = [it for site, part in rows.groupby("site", sort=False)
              for it in site_items(site, rounds.latest_round(site) + 1, part,
-                                  quotes[quotes["site"] == site], themes, tense, tension,
-                                  params.quotes_per_theme)]
+                                  quotes[quotes["site"] == site], described, tense,
+                                  tension, params.quotes_per_theme)]
     table = pd.DataFrame(items, columns=ITEM_COLUMNS)
     table["text"] = redactor.redact_many(table["text"].tolist())
     table["theme"] = redactor.redact_many(table["theme"].tolist())

@@ -8,14 +8,20 @@ import docx
 import pandas as pd
 
 from pipeline.stages.packets import PacketParams
-from pipeline.stages.packets.stage import chosen_themes, confirmed_quotes, site_items
+from pipeline.stages.packets.stage import (
+    chosen_themes,
+    confirmed_quotes,
+    descriptions,
+    site_items,
+)
 
 THEMES = pd.DataFrame({
     "theme_id": ["code:a", "code:b", "category:X-1", "category:X-2"],
     "label": ["A", "B", "Cat one", "Cat two"], "kind": ["code", "code", "category", "category"],
-    "description": ["about a", "", "", ""], "family": ["LfM tensions", "x", "", ""],
+    "description": ["about a", "", "first voiced in O2_P#1_5.2", ""], "family": ["LfM tensions", "x", "", ""],
     "source_id": ["a", "b", "X-1", "X-2"]})
-CATEGORIES = pd.DataFrame({"category_id": ["X-1", "X-2"], "status": ["accepted", "proposed"]})
+CATEGORIES = pd.DataFrame({"category_id": ["X-1", "X-2"], "status": ["accepted", "proposed"],
+                           "decision_memo": [None, "a memo"]})
 
 
 def _case_themes() -> pd.DataFrame:
@@ -56,11 +62,17 @@ def test_only_confirmed_quotes_and_decided_categories_go_into_a_packet() -> None
         ["O1", "code:a"], ["O1", "category:X-1"], ["O2", "code:a"]]
 
 
+def test_a_category_is_described_by_the_teams_memo_alone() -> None:
+    # its generated description names another site's interview: never in a packet
+    assert descriptions(THEMES, CATEGORIES).to_dict() == {
+        "code:a": "about a", "code:b": "", "category:X-1": "", "category:X-2": "a memo"}
+
+
 def test_items_come_in_packet_order_with_critical_flags() -> None:
     quotes = confirmed_quotes(_quotes(), SEGMENT_THEMES, THEMES)
     rows = chosen_themes(_case_themes(), quotes, THEMES, CATEGORIES, PacketParams())
     items = site_items("O1", 2, rows[rows["site"] == "O1"], quotes[quotes["site"] == "O1"],
-                       THEMES, {"s4"}, {"code:a"}, 4)
+                       descriptions(THEMES, CATEGORIES), {"s4"}, {"code:a"}, 4)
     assert [(i["item_id"], i["kind"], i["critical"]) for i in items] == [
         ("O1-R2-T01", "theme", True), ("O1-R2-I01", "interpretation", True),
         ("O1-R2-Q01", "quote", True), ("O1-R2-Q02", "quote", True),
@@ -113,12 +125,19 @@ def test_no_name_of_the_shipped_corpus_is_in_any_packet(shipped_project: Path,
     assert found == []
 
 
-def test_no_packet_holds_another_sites_segment(shipped_catalog) -> None:
+def test_no_packet_holds_another_sites_segment(shipped_project: Path, shipped_catalog) -> None:
     items = shipped_catalog.load("packet_items")
     segments = shipped_catalog.load("segments").set_index("segment_id")["site"]
     quotes = items[items["kind"] == "quote"]
     assert len(quotes) > 20
+    for packet in (shipped_project / "outputs" / "member_check").glob("*/packet.md"):
+        site = packet.parent.name
+        assert set(re.findall(r"\b(O\d+)_[A-Z]", packet.read_text(encoding="utf-8"))) == {
+            site}
     assert (quotes["segment_id"].map(segments) == quotes["site"]).all()
     assert (quotes["citation_id"].str.split("_").str[0] == quotes["site"]).all()
     for site, part in items.groupby("site"):
         assert part["item_id"].str.startswith(f"{site}-R").all()
+        # no other site's interview is named anywhere in the packet's texts
+        named = {m for t in part["text"] for m in re.findall(r"\b(O\d+)_[A-Z]", t)}
+        assert named <= {site}, (site, named)
