@@ -104,7 +104,8 @@ def name_terms(name: str, placeholder: str, generic: frozenset[str] = GENERIC) -
     return terms
 
 
-def people_terms(participants: pd.DataFrame, transcripts: pd.DataFrame) -> list[Term]:
+def people_terms(participants: pd.DataFrame | None, transcripts: pd.DataFrame | None
+                 ) -> list[Term]:
     """Participants (by role), interviewers and transcribers, from the tables and headers."""
     roles = {w.casefold() for r in _column(participants, "role") for w in _CAMEL.findall(r)}
     generic = GENERIC | roles
@@ -137,7 +138,8 @@ def _role_of(participants: pd.DataFrame | None, citation_id: str, name: str) -> 
     return None
 
 
-def place_terms(participants: pd.DataFrame, transcripts: pd.DataFrame) -> list[Term]:
+def place_terms(participants: pd.DataFrame | None, transcripts: pd.DataFrame | None
+                ) -> list[Term]:
     """Schools, towns, organisations and streets in headers and participants' role texts."""
     terms: list[Term] = []
     for text in _column(transcripts, "text"):
@@ -150,7 +152,7 @@ def place_terms(participants: pd.DataFrame, transcripts: pd.DataFrame) -> list[T
     return merge(terms, PLACE)
 
 
-def site_terms(sites: pd.DataFrame) -> list[Term]:
+def site_terms(sites: pd.DataFrame | None) -> list[Term]:
     """Each district's name and its short form ("Cedar Ridge"); policy cases are not places."""
     terms: list[Term] = []
     for row in _rows(sites, ("name", "kind")):
@@ -159,11 +161,8 @@ def site_terms(sites: pd.DataFrame) -> list[Term]:
             continue
         terms.append(Term(name, DISTRICT, False, SOURCE))
         short = BOARD_HEAD.sub("", re.sub(BOARD_TAIL + "$", "", name)).strip()
-        if short and short != name:
+        if short and short != name:   # "Bayfield" of "Bayfield Catholic District School Board"
             terms.append(Term(short, DISTRICT, " " not in short, SOURCE))
-            if short.endswith(" Catholic"):
-                base = short.removesuffix(" Catholic")
-                terms.append(Term(base, DISTRICT, " " not in base, SOURCE))
     return merge(terms, DISTRICT)
 
 
