@@ -18,7 +18,8 @@ from pipeline.stages.packets.stage import (
 THEMES = pd.DataFrame({
     "theme_id": ["code:a", "code:b", "category:X-1", "category:X-2"],
     "label": ["A", "B", "Cat one", "Cat two"], "kind": ["code", "code", "category", "category"],
-    "description": ["about a", "", "first voiced in O2_P#1_5.2", ""], "family": ["LfM tensions", "x", "", ""],
+    "description": ["about a", "", "first voiced in O2_P#1_5.2", ""],
+    "family": ["LfM tensions", "x", "", ""],
     "source_id": ["a", "b", "X-1", "X-2"]})
 CATEGORIES = pd.DataFrame({"category_id": ["X-1", "X-2"], "status": ["accepted", "proposed"],
                            "decision_memo": [None, "a memo"]})
