@@ -1,11 +1,13 @@
 """Assertions shared by the end-to-end test and the shipped-corpus checks: every quote in
-every output is verbatim inside the turn its locator cites."""
+every output is verbatim inside the turn its locator cites; no name of the shipped corpus is
+in what goes out redacted."""
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
 import docx
+import pandas as pd
 
 QUOTE = re.compile(r"^“(?P<text>.*)” \((?P<locator>\S+ ¶(?P<turn>\d+))\)$", re.DOTALL)
 
@@ -59,3 +61,42 @@ def all_quotes(outputs: Path, tables: dict) -> dict[str, list[tuple[str, str, in
             for qs, locs in zip(cats["quotes"], cats["quote_locators"])
             for q, loc in zip(qs, locs)]
     return {"markdown": md, "docx": word, "case_quotes": table, "memos": memo}
+
+
+def shipped_names(catalog) -> set[str]:
+    """Every name of a person, school or place the shipped corpus's headers and redaction list
+    give."""
+    people = catalog.load("participants")["name"].tolist()
+    transcripts = catalog.load("transcripts")
+    for text in transcripts["text"]:
+        head = text.split("\n\n", 1)[0]
+        for line in head.splitlines():
+            key, _, value = line.partition(":")
+            if key in ("Interviewers", "Interviewer", "Transcriber"):
+                people += [v.strip() for v in value.split(";")]
+    listed = pd.read_csv(catalog.corpus_dir / "redact.csv", comment="#", dtype=str,
+                         keep_default_na=False)
+    terms = listed.loc[listed["rule"] == "redact", "term"].tolist()
+    parts = {w for name in people for w in re.findall(r"[A-ZÀ-Ý][\w’'-]+", name)
+             if len(w) > 2}
+    return {n for n in people + terms if n} | parts
+
+
+def shipped_keep(catalog) -> list[str]:
+    """The phrases the redaction list keeps ("Karen families" are people, not the principal)."""
+    listed = pd.read_csv(catalog.corpus_dir / "redact.csv", comment="#", dtype=str,
+                         keep_default_na=False)
+    return listed.loc[listed["rule"] == "keep", "term"].tolist()
+
+
+def names_in(texts: dict, names: set[str], keep: list[str] = ()) -> list[tuple[str, str]]:
+    """(text's key, name) for every name found outside the kept phrases: a single word only
+    as a name (capitalised: "to be frank" is no Frank), a full name in any case."""
+    found = []
+    for key, text in texts.items():
+        for phrase in sorted(keep, key=len, reverse=True):
+            text = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", " ", text, flags=re.IGNORECASE)
+        found += [(str(key), n) for n in names
+                  if re.search(rf"(?<!\w){re.escape(n)}(?!\w)", text,
+                               re.IGNORECASE if " " in n else 0)]
+    return found

@@ -172,3 +172,22 @@ def test_export_redact_xlsx_is_named_redacted_and_qdpx_refuses(make_project) -> 
     assert qdpx.exit_code == 2
     assert "--redact does not apply to --format qdpx" in qdpx.output
     assert not (root / "outputs" / "exports").exists()
+
+
+def test_a_redacted_export_of_the_shipped_corpus_names_nobody(shipped_project) -> None:
+    from pathlib import Path
+
+    from pipeline.core.catalog import Catalog
+    from tests.checks import names_in, shipped_keep, shipped_names
+
+    out = CliRunner().invoke(cli, ["export", "case_quotes", "categories", "packet_items",
+                                   "--redact", "-p", str(shipped_project), "-q"])
+    assert out.exit_code == 0, out.output
+    folder = Path(shipped_project) / "outputs" / "exports" / "redacted"
+    files = sorted(folder.glob("*.redacted.csv"))
+    assert [f.name for f in files] == ["case_quotes.redacted.csv", "categories.redacted.csv",
+                                       "packet_items.redacted.csv"]
+    texts = {f.name: f.read_text(encoding="utf-8-sig") for f in files}
+    assert all(len(t) > 10_000 for t in texts.values())
+    catalog = Catalog(Path(shipped_project))
+    assert names_in(texts, shipped_names(catalog), shipped_keep(catalog)) == []
