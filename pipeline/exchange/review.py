@@ -7,15 +7,13 @@ message); only decided rows are kept, in the form `codebooks/reviews/` holds.
 """
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 
 import pandas as pd
 
 from pipeline.codebook.review import decision_problem
+from pipeline.core import sheets
 from pipeline.core.errors import Problem, error
-from pipeline.core.files import fix_office_dates
 
 SHEET_COLUMNS = ["item_id", "round", "priority", "site", "locator", "code_id", "code",
                  "question", "text", "sources", "score", "reliability", "decision", "reviewer",
@@ -45,42 +43,14 @@ def to_csv(table: pd.DataFrame) -> bytes:
 
 def to_xlsx(table: pd.DataFrame) -> bytes:
     """One sheet, exact column names (they are read back), a drop-down for the decision."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    book = Workbook()
-    ws = book.active
-    ws.title = "review"
-    ws.append(SHEET_COLUMNS)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in table.itertuples(index=False):
-        ws.append([None if pd.isna(v) else v for v in row])
-    col = {name: get_column_letter(i) for i, name in enumerate(SHEET_COLUMNS, 1)}
-    choice = DataValidation(type="list", formula1='"accept,reject"', allow_blank=True)
-    ws.add_data_validation(choice)
-    choice.add(f"{col['decision']}2:{col['decision']}{max(2, len(table) + 1)}")
-    widths = {"text": 80, "question": 40, "code": 30, "locator": 28, "comment": 30}
-    for name, letter in col.items():
-        ws.column_dimensions[letter].width = widths.get(name, 14)
-    for cell in ws[col["text"]][1:] + ws[col["question"]][1:]:
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return fix_office_dates(buffer.getvalue())
+    return sheets.to_xlsx(table[SHEET_COLUMNS], "review", "decision", ("accept", "reject"),
+                          {"text": 80, "question": 40, "code": 30, "locator": 28,
+                           "comment": 30}, wrap=("text", "question"))
 
 
 def read_sheet(data: bytes, name: str) -> pd.DataFrame:
     """A filled sheet (.xlsx or .csv) as strings; row numbers follow the file (header = 1)."""
-    if name.lower().endswith(".xlsx"):
-        table = pd.read_excel(io.BytesIO(data), dtype=str, engine="openpyxl")
-    else:
-        table = pd.read_csv(io.StringIO(data.decode("utf-8-sig")), dtype=str,
-                            keep_default_na=False, quoting=csv.QUOTE_MINIMAL)
-    return table.fillna("").map(lambda v: str(v).strip())
+    return sheets.read_sheet(data, name)
 
 
 @dataclass(frozen=True)

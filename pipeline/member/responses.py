@@ -3,8 +3,6 @@ rule), checking a whole filled sheet before anything is stored, and reading a ro
 items and responses back."""
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import dataclass, field
 
@@ -12,6 +10,7 @@ import pandas as pd
 
 from pipeline.core.errors import Problem, error, warning
 from pipeline.core.inputs import InputFiles
+from pipeline.core.sheets import read_sheet
 from pipeline.member.model import (
     ALLOWED,
     ITEM_COLUMNS,
@@ -67,12 +66,7 @@ def response_row(item: dict, response: str, comment: str, revised: str, responde
 
 def read_table(data: bytes, name: str) -> pd.DataFrame:
     """A sheet (.xlsx or .csv) as stripped strings; row numbers follow the file (header 1)."""
-    if name.lower().endswith(".xlsx"):
-        table = pd.read_excel(io.BytesIO(data), dtype=str, engine="openpyxl")
-    else:
-        table = pd.read_csv(io.StringIO(data.decode("utf-8-sig")), dtype=str,
-                            keep_default_na=False, quoting=csv.QUOTE_MINIMAL)
-    return table.fillna("").map(lambda v: str(v).strip())
+    return read_sheet(data, name)
 
 
 @dataclass

@@ -3,13 +3,12 @@ HTML (a Jinja template, everything escaped), and its blank response sheet as XLS
 `qda member-check prepare` copies these into the round's folder under codebooks/."""
 from __future__ import annotations
 
-import io
 import json
 from functools import cache
 
 import pandas as pd
 
-from pipeline.core.files import fix_office_dates
+from pipeline.core.sheets import to_xlsx
 from pipeline.member import RESPONSES, SHEET_COLUMNS
 from pipeline.render.documents import to_docx, to_markdown
 from pipeline.render.params import DocumentParams
@@ -51,34 +50,9 @@ def sheet_csv(table: pd.DataFrame) -> bytes:
 def sheet_xlsx(table: pd.DataFrame) -> bytes:
     """One sheet with the exact column names (they are read back), a drop-down of responses,
     and the instructions in a second sheet."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    book = Workbook()
-    ws = book.active
-    ws.title = "responses"
-    ws.append(SHEET_COLUMNS)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in table.itertuples(index=False):
-        ws.append(list(row))
-    col = {name: get_column_letter(i) for i, name in enumerate(SHEET_COLUMNS, 1)}
-    choice = DataValidation(type="list", formula1='"' + ",".join(RESPONSES) + '"',
-                            allow_blank=True)
-    ws.add_data_validation(choice)
-    choice.add(f"{col['response']}2:{col['response']}{max(2, len(table) + 1)}")
-    for name, width in {"text": 80, "theme": 30, "comment": 40, "revised_text": 50,
-                        "respondent": 24, "item_id": 14}.items():
-        ws.column_dimensions[col[name]].width = width
-    for cell in ws[col["text"]][1:]:
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.freeze_panes = "A2"
-    book.create_sheet("how to answer").append([SHEET_HELP])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return fix_office_dates(buffer.getvalue())
+    return to_xlsx(table, "responses", "response", RESPONSES,
+                   {"text": 80, "theme": 30, "comment": 40, "revised_text": 50,
+                    "respondent": 24, "item_id": 14}, wrap=("text",), notes=SHEET_HELP)
 
 
 def run(packet_blocks: pd.DataFrame, packet_items: pd.DataFrame, *, params: DocumentParams

@@ -2,7 +2,10 @@
 quote by the teacher and one by the principal."""
 import pandas as pd
 
-from pipeline.member import ITEM_COLUMNS
+from pipeline.core.inputs import InputFiles, make_source
+from pipeline.member import ITEM_COLUMNS, response_row, session_json
+
+BASE = "codebooks/member_checks/O3/round-1/"
 
 PARTICIPANTS = pd.DataFrame({
     "participant_id": ["O3_Teacher#1_5.10/1", "O3_Principal#1_5.10/1", "O3_Principal#1_5.10/2",
@@ -43,3 +46,16 @@ def sheet(rows: list[dict]) -> pd.DataFrame:
     cols = ["item_id", "site", "round", "kind", "text", "response", "comment", "revised_text",
             "respondent"]
     return pd.DataFrame([{c: "" for c in cols} | r for r in rows], columns=cols)
+
+
+def round_files(answers: list[tuple]) -> InputFiles:
+    """The round's items and one session file per (item, response, revised, respondent,
+    comment), a minute apart."""
+    table = items()
+    by_id = table.set_index("item_id", drop=False).to_dict("index")
+    files = [make_source(BASE + "items.csv", table.to_csv(index=False).encode())]
+    for n, (item, response, revised, who, comment) in enumerate(answers, 1):
+        row = response_row(by_id[item], response, comment, revised, who,
+                           f"2026-12-02T10:{n:02d}:00", "session")
+        files.append(make_source(BASE + f"session/{n:04d}-{item}.json", session_json(row)))
+    return InputFiles("member_checks", tuple(files))

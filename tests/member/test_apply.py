@@ -1,25 +1,11 @@
 import pandas as pd
 
-from pipeline.core.inputs import InputFiles, make_source
-from pipeline.member import effective, load_rounds, response_row, session_json, withdrawn_segments
-from tests.member.helpers import items
-
-BASE = "codebooks/member_checks/O3/round-1/"
-
-
-def _rounds(answers: list[tuple]) -> InputFiles:
-    table = items()
-    by_id = table.set_index("item_id", drop=False).to_dict("index")
-    files = [make_source(BASE + "items.csv", table.to_csv(index=False).encode())]
-    for n, (item, response, revised, who, comment) in enumerate(answers, 1):
-        row = response_row(by_id[item], response, comment, revised, who,
-                           f"2026-12-02T10:{n:02d}:00", "session")
-        files.append(make_source(BASE + f"session/{n:04d}-{item}.json", session_json(row)))
-    return InputFiles("member_checks", tuple(files))
+from pipeline.member import effective, load_rounds, withdrawn_segments
+from tests.member.helpers import items, round_files
 
 
 def test_the_latest_answer_of_each_respondent_counts() -> None:
-    applied = effective(load_rounds(_rounds([
+    applied = effective(load_rounds(round_files([
         ("O3-R1-I01", "agree", "", "A", ""),
         ("O3-R1-I01", "disagree", "", "A", "on reflection, no"),
         ("O3-R1-I01", "agree", "", "B", "")])))
@@ -31,7 +17,7 @@ def test_the_latest_answer_of_each_respondent_counts() -> None:
 
 
 def test_revisions_replace_the_interpretation_and_keep_the_first_original() -> None:
-    applied = effective(load_rounds(_rounds([
+    applied = effective(load_rounds(round_files([
         ("O3-R1-I01", "revise", "First rewording.", "A", ""),
         ("O3-R1-I01", "revise", "Second rewording.", "B", "shorter"),
         ("O3-R1-T01", "revise", "Testing and us", "C", "")])))
@@ -43,7 +29,7 @@ def test_revisions_replace_the_interpretation_and_keep_the_first_original() -> N
 
 
 def test_withdrawn_quotes_block_every_segment_they_overlap() -> None:
-    files = _rounds([("O3-R1-Q01", "withdraw", "", "O3_Teacher#1_5.10/1", "")])
+    files = round_files([("O3-R1-Q01", "withdraw", "", "O3_Teacher#1_5.10/1", "")])
     applied = effective(load_rounds(files))
     assert applied.withdrawn[["item_id", "start_char", "end_char"]].values.tolist() == [
         ["O3-R1-Q01", 100, 116]]
@@ -57,6 +43,6 @@ def test_withdrawn_quotes_block_every_segment_they_overlap() -> None:
 
 
 def test_no_answers_change_nothing() -> None:
-    applied = effective(load_rounds(_rounds([])))
+    applied = effective(load_rounds(round_files([])))
     assert applied.answers.empty and applied.withdrawn.empty
     assert applied.revisions == {} and applied.disagreements == {}

@@ -1,21 +1,7 @@
-from pipeline.core.inputs import InputFiles, make_source
-from pipeline.member import response_row, session_json
+from pipeline.core.inputs import InputFiles
 from pipeline.stages.checks import CheckParams, run
 from pipeline.stages.checks.stage import change_of
-from tests.member.helpers import items
-
-BASE = "codebooks/member_checks/O3/round-1/"
-
-
-def _inputs(answers: list[tuple]) -> InputFiles:
-    table = items()
-    by_id = table.set_index("item_id", drop=False).to_dict("index")
-    files = [make_source(BASE + "items.csv", table.to_csv(index=False).encode())]
-    for n, (item, response, revised, who, comment) in enumerate(answers, 1):
-        row = response_row(by_id[item], response, comment, revised, who,
-                           f"2026-12-02T10:{n:02d}:00", "session")
-        files.append(make_source(BASE + f"session/{n:04d}-{item}.json", session_json(row)))
-    return InputFiles("member_checks", tuple(files))
+from tests.member.helpers import round_files
 
 
 def test_changes_by_kind_of_answer() -> None:
@@ -34,7 +20,7 @@ def test_changes_by_kind_of_answer() -> None:
 
 
 def test_a_full_round_gives_the_audit_the_drift_and_the_report() -> None:
-    out, problems = run(_inputs([
+    out, problems = run(round_files([
         ("O3-R1-T01", "agree", "", "group", ""),
         ("O3-R1-I01", "revise", "Testing shapes how time is spent.", "O3_Principal#1_5.10/1",
          "too negative"),
