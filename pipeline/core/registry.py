@@ -40,6 +40,8 @@ class Stage:
         return resolve(self.params)
 
 
+# Member-check rounds and interpretations, as the stages that apply them read them.
+_MEMBER = ("pipeline.member", "pipeline.core.yamlio", "pipeline.core.sheets")
 _FORMATS = ("pipeline.formats.reader", "pipeline.formats.text", "pipeline.formats.turns",
             "pipeline.formats.captions", "pipeline.formats.docx")
 
@@ -71,7 +73,7 @@ STAGES: tuple[Stage, ...] = (
            "decisions", "key_history", "member_checks"),
           ("categories", "segment_categories", "saturation", "decision_log", "category_keys"),
           ("pipeline.stages.compare", "pipeline.nlp.pipelines", "pipeline.nlp.vectors",
-           "pipeline.core.yamlio", "pipeline.member"), cached=True, nlp=True,
+           *_MEMBER), cached=True, nlp=True,
           description="constant comparison: categories within and across sites, saturation"),
     Stage("themes", "pipeline.stages.themes:run", "pipeline.stages.themes:ThemeParams",
           ("segments", "participants", "codes", "codings", "categories", "segment_categories"),
@@ -84,20 +86,19 @@ STAGES: tuple[Stage, ...] = (
            "read_segments", "categories", "segment_categories", "interpretations",
            "member_checks"),
           ("case_blocks", "case_quotes", "quote_balance", "case_themes", "case_blocks_pre"),
-          ("pipeline.stages.cases", "pipeline.member", "pipeline.core.blocks",
-           "pipeline.core.yamlio"),
+          ("pipeline.stages.cases", "pipeline.core.blocks", *_MEMBER),
           description="case summaries per site and across sites, quote balance"),
     Stage("packets", "pipeline.stages.packets:run", "pipeline.stages.packets:PacketParams",
           ("case_themes", "case_quotes", "segment_themes", "themes", "categories",
            "participants", "transcripts", "sites", "redaction", "member_checks"),
           ("packet_items", "packet_blocks"),
-          ("pipeline.stages.packets", "pipeline.member", "pipeline.privacy",
-           "pipeline.core.blocks", "pipeline.core.yamlio", "pipeline.formats.turns",
-           "pipeline.nlp.pipelines", "pipeline.study.names"),
+          ("pipeline.stages.packets", "pipeline.privacy", "pipeline.core.blocks",
+           "pipeline.formats.turns", "pipeline.nlp.pipelines", "pipeline.study.names",
+           *_MEMBER),
           description="member-check packets per site: confirmed findings, redacted"),
     Stage("checks", "pipeline.stages.checks:run", "pipeline.stages.checks:CheckParams",
           ("member_checks",), ("member_check_audit", "member_check_report"),
-          ("pipeline.stages.checks", "pipeline.member", "pipeline.core.yamlio"),
+          ("pipeline.stages.checks", *_MEMBER),
           description="what member checking changed: audit, report, criticality drift"),
     Stage("figures", "pipeline.render.figures:run", "pipeline.render.params:FigureParams",
           ("saturation", "theme_matrix", "themes", "sites"), ("figures",),
@@ -111,7 +112,7 @@ STAGES: tuple[Stage, ...] = (
           "pipeline.render.params:DocumentParams", ("packet_blocks", "packet_items"),
           ("packet_documents",), ("pipeline.render.packets", "pipeline.render.documents",
                                   "pipeline.render.params", "pipeline.render.templates",
-                                  "pipeline.member", "pipeline.core.yamlio"),
+                                  *_MEMBER),
           render=True, description="member-check packets (Markdown, DOCX, HTML) and sheets"),
 )
 
