@@ -109,3 +109,26 @@ def test_rounds_read_back_items_session_answers_and_sheets_in_order() -> None:
         ["O3-R1-T01", "agree", "A"], ["O3-R1-T01", "disagree", "A"],
         ["O3-R1-I01", "agree", "B"]]
     assert json.loads(session_json(first))["via"] == "session"
+
+
+def test_a_filled_xlsx_sheet_is_read_and_checked_like_a_csv() -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from pipeline.member import read_table
+    from pipeline.render.packets import sheet, sheet_xlsx
+
+    book = load_workbook(io.BytesIO(sheet_xlsx(sheet(ITEMS))))
+    ws = book["responses"]
+    header = [c.value for c in ws[1]]
+    ws.cell(3, header.index("response") + 1, "Revise")
+    ws.cell(3, header.index("revised_text") + 1, "Testing shapes the timetable.")
+    ws.cell(3, header.index("respondent") + 1, "O3_Principal#1_5.10/1")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    table = read_table(buffer.getvalue(), "filled.xlsx")
+    checked = check_sheet(table, "filled.xlsx", ITEMS, PARTICIPANTS, "t", "O3")
+    assert checked.problems == []
+    assert checked.responses[["item_id", "response", "revised_text"]].values.tolist() == [
+        ["O3-R1-I01", "revise", "Testing shapes the timetable."]]
