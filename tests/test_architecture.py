@@ -79,7 +79,7 @@ def test_modules_and_functions_stay_readable() -> None:
 
 
 @pytest.mark.parametrize("args", [["--version"], ["-h"], ["analyze", "-h"],
-                                  ["export", "-h"]])
+                                  ["export", "-h"], ["member-check", "serve", "-h"]])
 def test_the_cli_starts_without_heavy_libraries(args: list[str]) -> None:
     """`python -X importtime -m pipeline --version` lists every module imported."""
     out = subprocess.run([sys.executable, "-X", "importtime", "-m", "pipeline", *args],

@@ -237,9 +237,9 @@ def bench(words: int, one_stage: str | None, root: Path | None, project: Path) -
     for label, rows in result["runs"].items():
         click.echo(f"{label}:")
         for r in rows:
-            click.echo(f"  {r['stage']:<9} {r['status']:<11} {r['seconds']:7.2f}s  "
+            click.echo(f"  {r['stage']:<16} {r['status']:<11} {r['seconds']:7.2f}s  "
                        f"peak {r['peak_mb']:7.1f} MB")
-        click.echo(f"  {'total':<9} {'':<11} {sum(r['seconds'] for r in rows):7.2f}s")
+        click.echo(f"  {'total':<16} {'':<11} {sum(r['seconds'] for r in rows):7.2f}s")
 
 
 def commands() -> list[Any]:
