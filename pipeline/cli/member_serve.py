@@ -69,9 +69,8 @@ def serve(catalog: Catalog, cfg: Config, quiet: bool, site: str, round_no: int |
 
 
 def _server(app: object, host: str, port: int) -> tuple[int, Callable[[], None]]:
-    """(port bound, function serving until interrupted): waitress when installed, else
-    Werkzeug's threaded server. The socket is bound first, so a port in use is a clear
-    error before any server thread starts."""
+    """(port bound, function serving until interrupted), with waitress. The socket is bound
+    first, so a port in use is a clear error before any server thread starts."""
     try:
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         sock = socket.create_server((host, port), family=family)
@@ -80,17 +79,9 @@ def _server(app: object, host: str, port: int) -> tuple[int, Callable[[], None]]
             f"cannot listen on {host} port {port} ({exc.strerror or exc}): it is taken or "
             f"not available; choose another with --port, or --port 0 for a free one") from None
     bound = sock.getsockname()[1]
-    try:
-        from waitress import create_server
-    except ImportError:
-        from werkzeug.serving import WSGIRequestHandler, make_server
+    from waitress import create_server
 
-        # no request log: the URLs carry the token
-        quiet = type("Quiet", (WSGIRequestHandler,), {"log_request": lambda *a, **k: None})
-        plain = make_server(host, bound, app, threaded=True, fd=sock.fileno(),
-                            request_handler=quiet)
-        sock.close()   # the server holds its own copy of the socket
-        return bound, plain.serve_forever
+    # waitress logs no request lines, which matters: the URLs carry the token
     server = create_server(app, sockets=[sock], threads=THREADS, ident="qda-member-check",
                            clear_untrusted_proxy_headers=True)
     return bound, server.run
