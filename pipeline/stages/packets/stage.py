@@ -14,7 +14,7 @@ from pipeline.core.blocks import BLOCK_COLUMNS, Doc
 from pipeline.core.errors import Problem
 from pipeline.core.inputs import InputFiles
 from pipeline.member import ITEM_COLUMNS, critical_words, item_id, load_rounds
-from pipeline.privacy import Redactor, read_redaction_list
+from pipeline.privacy import Redactor, load_redaction
 from pipeline.stages.packets.params import PacketParams
 
 SOURCE_NOTE = {"researcher": "the research team's interpretation",
@@ -132,10 +132,8 @@ def run(case_themes: pd.DataFrame, case_quotes: pd.DataFrame, segment_themes: pd
         transcripts: pd.DataFrame, sites: pd.DataFrame, redaction: InputFiles,
         member_checks: InputFiles, *, params: PacketParams
         ) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
-    listed = redaction.files[0] if redaction.files else None
-    rules = read_redaction_list(listed.data if listed else b"", listed.path if listed
-                                else "corpus/redact.csv")
-    redactor = Redactor.build(rules, participants, transcripts, sites, ner=params.ner)
+    redactor = Redactor.build(load_redaction(redaction), participants, transcripts, sites,
+                              ner=params.ner)
     quotes = confirmed_quotes(case_quotes, segment_themes, themes)
     rows = chosen_themes(case_themes, quotes, themes, categories, params)
     rounds = load_rounds(member_checks)
