@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
@@ -13,9 +14,13 @@ from pipeline.core.files import fix_office_dates
 
 
 def read_sheet(data: bytes, name: str) -> pd.DataFrame:
-    """A filled sheet (.xlsx or .csv) as strings."""
+    """A filled sheet (.xlsx or .csv) as strings; ValueError when it cannot be read."""
     if name.lower().endswith(".xlsx"):
-        table = pd.read_excel(io.BytesIO(data), dtype=str, engine="openpyxl")
+        try:
+            table = pd.read_excel(io.BytesIO(data), dtype=str, engine="openpyxl")
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+            # a renamed file, a broken download, a workbook saved in another format
+            raise ValueError(f"not a readable XLSX workbook ({exc})") from None
     else:
         table = pd.read_csv(io.StringIO(data.decode("utf-8-sig")), dtype=str,
                             keep_default_na=False, quoting=csv.QUOTE_MINIMAL)

@@ -90,6 +90,11 @@ def test_a_bad_sheet_is_refused_whole_and_changes_nothing(prepared: Path) -> Non
     assert "3 problem(s) in the sheet; nothing was stored" in out.output
     assert "filled.csv:3: error: revise needs the revised text" in out.output
     assert "only the person quoted" in out.output and "'maybe' is not one of" in out.output
+    broken = prepared / "broken.xlsx"
+    broken.write_bytes(b"not a workbook")
+    unreadable = _qda(prepared, "member-check", "ingest", str(broken))
+    assert unreadable.exit_code == 1 and unreadable.exception.__class__ is SystemExit
+    assert "cannot read the sheet (not a readable XLSX workbook" in unreadable.output
     wrong_site = _qda(prepared, "member-check", "ingest", str(bad), "--site", "O2")
     assert wrong_site.exit_code == 1 and "belongs to site O1, not O2" in wrong_site.output
     assert _snapshot(prepared / "codebooks") == before

@@ -29,3 +29,10 @@ def test_a_csv_sheet_with_a_byte_order_mark_and_blank_cells() -> None:
     data = "\ufeffitem_id,response,comment\nO3-R1-T01, Agree ,\nO3-R1-T02,,\n".encode()
     assert read_sheet(data, "filled.csv").values.tolist() == [["O3-R1-T01", "Agree", ""],
                                                               ["O3-R1-T02", "", ""]]
+
+
+def test_a_file_that_is_no_workbook_is_a_value_error() -> None:
+    import pytest
+
+    with pytest.raises(ValueError, match="not a readable XLSX workbook"):
+        read_sheet(b"garbage", "filled.xlsx")
