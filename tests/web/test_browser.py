@@ -28,6 +28,7 @@ T01, I01, Q01, Q02 = "O3-R1-T01", "O3-R1-I01", "O3-R1-Q01", "O3-R1-Q02"
 
 try:
     from selenium import webdriver
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -80,8 +81,19 @@ def servers():
 
 
 def shown_item(driver) -> str:
+    return WebDriverWait(driver, 15, ignored_exceptions=(WebDriverException,)).until(
+        lambda d: d.find_element(By.ID, "item").get_attribute("data-item-id"))
 
-    return driver.find_element(By.ID, "item").get_attribute("data-item-id")
+
+def click_and_wait(driver, element) -> None:
+    """Click, then wait until the next page has replaced this one and finished loading:
+    reading the page sooner meets nodes of the old document."""
+    old = driver.find_element(By.TAG_NAME, "main")
+    element.click()
+    wait = WebDriverWait(driver, 15, ignored_exceptions=(WebDriverException,))
+    wait.until(expected_conditions.staleness_of(old))
+    wait.until(lambda d: d.execute_script("return document.readyState") == "complete"
+               and d.find_elements(By.TAG_NAME, "main"))
 
 
 def give(driver, response: str, respondent: str = "", other: str = "", comment: str = "",
@@ -96,9 +108,7 @@ def give(driver, response: str, respondent: str = "", other: str = "", comment: 
         driver.find_element(By.ID, "comment").send_keys(comment)
     if revised:
         driver.find_element(By.ID, "revised_text").send_keys(revised)
-    old = driver.find_element(By.TAG_NAME, "main")
-    driver.find_element(By.ID, "save").click()
-    WebDriverWait(driver, 15).until(expected_conditions.staleness_of(old))
+    click_and_wait(driver, driver.find_element(By.ID, "save"))
 
 
 def heading(driver) -> str:
@@ -150,7 +160,8 @@ def test_a_session_in_the_browser_survives_a_crash(tmp_path: Path, browser, serv
     assert "4 of 4 items have a response" in browser.find_element(By.ID, "progress").text
 
     # back to the interpretation: the parents revise what they disagreed with
-    browser.find_element(By.CSS_SELECTOR, f'a[href^="/O3/item/{I01}?"]').click()
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR,
+                                                 f'a[href^="/O3/item/{I01}?"]'))
     assert shown_item(browser) == I01
     give(browser, "revise", other="Parents' group", revised="Teachers and parents trade.")
     assert shown_item(browser) == Q01                  # on to the item after it
