@@ -273,8 +273,8 @@ def export(catalog: Catalog, cfg: Config, quiet: bool, tables: tuple[str, ...], 
         export_project(catalog, cfg, _target(catalog, output, "exports/project.qdpx"), False)
         return
     names = choose_tables(tables, catalog.tables(), OUTPUTS)
-    frames, notes = prepare({n: catalog.load(n) for n in names}, list(sites), list(themes),
-                            wide)
+    frames, notes = prepare(_loaded(catalog, names, sites, themes), list(sites),
+                            list(themes), wide)
     provenance = command_provenance(
         f"export --format {fmt}" + " --redact" * redact, cfg, catalog,
         names + list(REDACTION_TABLES) * redact) | {
@@ -291,6 +291,20 @@ def export(catalog: Catalog, cfg: Config, quiet: bool, tables: tuple[str, ...], 
 
 
 REDACTION_TABLES = ("participants", "transcripts", "sites")
+
+
+def _loaded(catalog: Catalog, names: list[str], sites: tuple[str, ...],
+            themes: tuple[str, ...]) -> dict[str, Any]:
+    """The tables; a filter value that matches no row (a typo such as --site O99) is an
+    error, not an export of empty tables."""
+    from pipeline.exchange.tables import unmatched
+
+    loaded = {n: catalog.load(n) for n in names}
+    typos = unmatched(loaded, list(sites), list(themes))
+    if typos:
+        raise click.ClickException(f"{', '.join(typos)}: matches no row of the tables "
+                                   f"exported ({', '.join(names)}); nothing was written")
+    return loaded
 
 
 def _redact(catalog: Catalog, frames: dict[str, Any]) -> tuple[dict[str, Any], dict, list]:

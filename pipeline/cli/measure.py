@@ -60,6 +60,42 @@ def coding_report(catalog: Catalog, cfg: Config, quiet: bool) -> None:
     click.echo(f"Written to {catalog.rel(path)}")
 
 
+@click.command("agreement")
+@click.option("--seed", default=0, show_default=True, help="Seed of the bootstrap resamples.")
+@project_options
+def agreement(catalog: Catalog, cfg: Config, quiet: bool, seed: int) -> None:
+    """Inter-coder agreement: every pair of human coders, and the automatic coding against
+    each human, on segments and on characters of participant speech.
+
+    Percent agreement, Cohen's kappa (per pair) and Krippendorff's alpha (two or more coders,
+    unread units missing), per code and pooled, with 95% bootstrap intervals. Writes
+    outputs/agreement.md (with the codes most in disagreement and example segments to
+    discuss) and outputs/agreement.csv. Run `qda analyze` first.
+
+    \b
+    Example:
+      qda agreement
+    """
+    from pipeline.analysis.agreement import agreement_table
+    from pipeline.analysis.agreement_report import agreement_markdown
+
+    segments, codes = catalog.load("segments"), catalog.load("codes")
+    codable = codes.loc[codes["codable"].astype(bool), "code_id"].tolist()
+    table, split = agreement_table(segments, codable, catalog.load("read_segments"),
+                                   catalog.load("human_segments"),
+                                   catalog.load("human_codings"), catalog.load("codings"),
+                                   seed)
+    text = agreement_markdown(table, split, segments, codes)
+    files = {catalog.output_path("agreement.md"): text.encode("utf-8"),
+             catalog.output_path("agreement.csv"): table.to_csv(index=False).encode()}
+    catalog.write_report("agreement", files, command_provenance(
+        "agreement", cfg, catalog, ["segments", "codes", "read_segments", "human_segments",
+                                    "human_codings", "codings"]))
+    if not quiet:
+        click.echo(text)
+    click.echo("Written to " + ", ".join(catalog.rel(p) for p in files))
+
+
 @click.command("evaluate-compare")
 @click.option("--tune", is_flag=True, help="Also sweep n_components, join and merge "
               "thresholds (outputs/compare_tuning.csv).")
@@ -243,4 +279,4 @@ def bench(words: int, one_stage: str | None, root: Path | None, project: Path) -
 
 
 def commands() -> list[Any]:
-    return [coding_report, evaluate_compare, evaluate_coding, tune_coding, bench]
+    return [coding_report, agreement, evaluate_compare, evaluate_coding, tune_coding, bench]

@@ -129,6 +129,17 @@ def prepare(tables: dict[str, pd.DataFrame], site: list[str] | None,
     return out, notes
 
 
+def unmatched(tables: dict[str, pd.DataFrame], site: list[str] | None,
+              theme: list[str] | None) -> list[str]:
+    """Filter values that match no row of any table that has their column (a typo such as
+    --site O99): an export of them would be empty tables standing for a real result."""
+    out = []
+    for (flag, column), values in zip(FILTER_COLUMNS.items(), (site, theme)):
+        seen = {v for df in tables.values() if column in df.columns for v in df[column]}
+        out += [f"{flag} {v}" for v in values or () if v not in seen]
+    return out
+
+
 def filter_notes(tables: dict[str, pd.DataFrame], site: list[str] | None,
                  theme: list[str] | None) -> list[str]:
     """Which tables a filter skips (no such column) and which values matched nowhere."""

@@ -191,3 +191,24 @@ def test_a_redacted_export_of_the_shipped_corpus_names_nobody(shipped_project) -
     assert all(len(t) > 10_000 for t in texts.values())
     catalog = Catalog(Path(shipped_project))
     assert names_in(texts, shipped_names(catalog), shipped_keep(catalog)) == []
+
+
+def test_an_export_whose_filter_matches_nothing_is_an_error(tmp_path, fixture_project) -> None:
+    import shutil
+
+    root = shutil.copytree(fixture_project, tmp_path / "p")
+    first = CliRunner().invoke(cli, ["export", "sites", "themes", "-p", str(root)])
+    assert first.exit_code == 0, first.output
+    exported = root / "outputs" / "exports" / "sites.csv"
+    before = exported.read_bytes()
+    out = CliRunner().invoke(cli, ["export", "sites", "--site", "O99", "-p", str(root)])
+    assert out.exit_code == 1
+    assert "--site O99: matches no row of the tables exported (sites); nothing was " \
+           "written" in out.output
+    assert exported.read_bytes() == before            # the earlier export is untouched
+    typo = CliRunner().invoke(cli, ["export", "themes", "--theme", "code:fundng", "-p",
+                                    str(root)])
+    assert typo.exit_code == 1 and "--theme code:fundng" in typo.output
+    ok = CliRunner().invoke(cli, ["export", "sites", "--site", "O1", "-p", str(root)])
+    assert ok.exit_code == 0, ok.output
+    assert exported.read_text(encoding="utf-8-sig").count("\n") == 2   # header + O1

@@ -409,3 +409,14 @@ def test_redacted_file_names_say_so(name: str, expected: str) -> None:
     from pipeline.exchange.tables import redacted_name
 
     assert redacted_name(name) == expected
+
+
+def test_unmatched_filter_values_are_found_across_tables() -> None:
+    from pipeline.exchange.tables import unmatched
+
+    tables = {"a": pd.DataFrame({"site": ["O1", "O2"]}),
+              "b": pd.DataFrame({"theme_id": ["code:x"], "site": ["O3"]}),
+              "c": pd.DataFrame({"n": [1]})}
+    assert unmatched(tables, ["O3", "O99"], ["code:x", "code:y"]) == [
+        "--site O99", "--theme code:y"]
+    assert unmatched(tables, None, None) == []
