@@ -48,9 +48,13 @@ lint: $(READY)
 	$(PY) -m ruff check pipeline tests
 	$(VENV)/bin/lint-imports setup.cfg --no-cache
 
-## Remove everything generated in outputs/ (it can always be rebuilt)
+## Remove everything generated in outputs/ (it can always be rebuilt), and temporary files a
+## killed run left in corpus/ or codebooks/ (.<name>.<8 characters>.tmp; they may hold
+## interview text). What researchers wrote is never touched.
 clean:
 	find outputs -mindepth 1 -maxdepth 1 ! -name README.md -exec rm -rf {} +
+	find corpus codebooks -type f -regextype posix-extended \
+	  -regex '.*/\.[^/]+\.[A-Za-z0-9_]{8}\.tmp' -delete 2>/dev/null || true
 
 ## Remove outputs and the virtual environment
 clean-all: clean

@@ -5,6 +5,7 @@ pandas, spaCy or scikit-learn is imported inside the command, so `qda -h` starts
 """
 from __future__ import annotations
 
+import errno
 import functools
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -59,7 +60,25 @@ def project_options(func: Callable) -> Callable:
             raise click.ClickException("the codebook has errors (see above)") from None
         except (PipelineError, ValueError) as exc:
             raise click.ClickException(str(exc)) from None
+        except OSError as exc:  # disk full, read-only folder, no permission
+            raise click.ClickException(os_message(exc)) from None
     return wrapper
+
+
+_OS_HINTS = {errno.ENOSPC: "the disk is full: free some space",
+             errno.EDQUOT: "the disk quota is used up: free some space",
+             errno.EROFS: "the folder is on a read-only file system",
+             errno.EACCES: "you have no permission there: check the folder's owner and mode",
+             errno.EPERM: "the operation is not permitted there"}
+
+
+def os_message(exc: OSError) -> str:
+    """What a failed read or write means for the researcher, and that nothing is half-done."""
+    where = f" {exc.filename}" if exc.filename else ""
+    hint = _OS_HINTS.get(exc.errno or 0, "")
+    return (f"cannot write or read{where}: {exc.strerror or exc}"
+            f"{' (' + hint + ')' if hint else ''}. Every file is either its old or its new "
+            "version (writes are atomic); once fixed, run again and the unfinished stages run.")
 
 
 

@@ -62,6 +62,22 @@ def files_hash(files: Mapping[str, str]) -> str:
     return hashlib.sha256(json.dumps(sorted(files.items())).encode()).hexdigest()
 
 
+def _not_read(path: Path) -> str:
+    """Why a file in corpus/transcripts/ is not read as a transcript: "" when it is, "-" when
+    it is skipped without a word (folders, README, editor and system files)."""
+    name = path.name
+    if path.is_dir() or name.lower() == "readme.md" or name.startswith(("._", ".~lock.")):
+        return "-"  # macOS resource forks, LibreOffice locks: never transcripts
+    if name.startswith("~$"):
+        return "skipped: a Word lock file (the document is open in Word)"
+    transcript = path.suffix.lower() in TRANSCRIPT_SUFFIXES
+    if name.startswith("."):
+        # A hidden transcript is easy to make by accident and would silently drop out.
+        return ("skipped: a hidden file (its name starts with '.'); rename it to read it"
+                if transcript else "-")
+    return "" if transcript else "skipped: not a transcript format this pipeline reads"
+
+
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -100,38 +116,46 @@ class Catalog:
         files, skipped = [], []
         folder = self.corpus_dir / "transcripts"
         for path in sorted(folder.iterdir() if folder.is_dir() else []):
-            if path.name.startswith(".") or path.is_dir() or path.name.lower() == "readme.md":
+            why = _not_read(path)
+            if why:
+                if why != "-":
+                    skipped.append((self.rel(path), why))
                 continue
-            if not path.resolve().is_relative_to(self.root):
-                skipped.append(self.rel(path.parent) + "/" + path.name)
-                continue
-            if path.suffix.lower() not in TRANSCRIPT_SUFFIXES:
-                skipped.append(self.rel(path))
-                continue
-            files.append(make_source(self.rel(path), path.read_bytes()))
-        return Corpus(study.read_bytes(), sites.read_bytes(), tuple(files), tuple(skipped),
-                      self.rel(study), self.rel(sites))
+            files.append(make_source(self.rel(path), self._read_inside(path)))
+        return Corpus(self._read_inside(study), self._read_inside(sites), tuple(files),
+                      tuple(skipped), self.rel(study), self.rel(sites), self.rel(folder))
+
+    def _read_inside(self, path: Path) -> bytes:
+        """A researcher file's bytes. A link leading outside the project is refused: the
+        project would no longer hold (or share, or archive) what its results rest on."""
+        target = path.resolve()
+        if not target.is_relative_to(self.root):
+            shown = path.relative_to(self.root) if path.is_relative_to(self.root) else path
+            raise InputError([error(str(shown), 0, f"a link to {target}, outside the project; "
+                                    "the pipeline reads only files inside the project (copy "
+                                    "the file in instead of linking it)")])
+        return target.read_bytes()
 
     def read_codebooks(self) -> CodebookInputs:
         """Codebook YAML files in codebooks/, human codings in codebooks/codings/, the
         coverage declaration codebooks/coverage.csv, review rounds in codebooks/reviews/."""
         folder = self.codebooks_dir
-        books = [(self.rel(p), p.read_text(encoding="utf-8-sig"))
+        books = [(self.rel(p), self._read_inside(p).decode("utf-8-sig"))
                  for p in sorted(folder.glob("*.y*ml") if folder.is_dir() else [])
                  if p.suffix in (".yml", ".yaml") and p.stem not in RESERVED_YAML]
-        codings = [make_source(self.rel(p), p.read_bytes())
+        codings = [make_source(self.rel(p), self._read_inside(p))
                    for p in sorted((folder / "codings").glob("*"))
                    if p.suffix.lower() in CODING_SUFFIXES]
         coverage = folder / COVERAGE
-        reviews = [make_source(self.rel(p), p.read_bytes())
+        reviews = [make_source(self.rel(p), self._read_inside(p))
                    for p in sorted((folder / REVIEWS).rglob("*.csv")) if p.is_file()]
         return CodebookInputs(tuple(books), tuple(codings),
-                              make_source(self.rel(coverage), coverage.read_bytes())
+                              make_source(self.rel(coverage), self._read_inside(coverage))
                               if coverage.is_file() else None, tuple(reviews))
 
     def read_decisions(self) -> DecisionsInput:
         path = self.codebooks_dir / "decisions.yml"
-        text = path.read_text(encoding="utf-8-sig") if path.is_file() else ""
+        text = self._read_inside(path).decode("utf-8-sig") if path.is_file() else ""
         return DecisionsInput(self.rel(path), text)
 
     def read_key_history(self) -> KeyHistory:
@@ -143,7 +167,7 @@ class Catalog:
             return KeyHistory(None)
 
     def _input_files(self, name: str, paths: list[Path]) -> InputFiles:
-        return InputFiles(name, tuple(make_source(self.rel(p), p.read_bytes())
+        return InputFiles(name, tuple(make_source(self.rel(p), self._read_inside(p))
                                       for p in sorted(paths) if p.is_file()
                                       and not p.name.startswith(".")
                                       and not p.name.endswith(".tmp")))

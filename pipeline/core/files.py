@@ -14,6 +14,8 @@ from pathlib import Path
 # Zip entries get this date (zip cannot store earlier ones), so one export equals the next.
 FIXED_DATE = (1980, 1, 1, 0, 0, 0)
 _CORE_DATE = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+# The temporary files atomic_write makes: ".<name>.<8 random characters>.tmp".
+_TEMPORARY = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")
 
 
 def _new_file_mode() -> int:
@@ -40,6 +42,21 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def remove_temporaries(folders: Iterable[Path]) -> list[Path]:
+    """Delete the temporary files a killed run (kill -9, power loss) left behind; they may
+    hold confidential text. Call only while holding the run lock: a running write's file
+    looks the same. Returns what was removed."""
+    removed = []
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob(".*.tmp")):
+            if _TEMPORARY.match(path.name) and path.is_file() and not path.is_symlink():
+                path.unlink(missing_ok=True)
+                removed.append(path)
+    return removed
 
 
 def write_bytes(path: Path, data: bytes) -> Path:

@@ -34,9 +34,10 @@ class Corpus:
     study_bytes: bytes
     sites_bytes: bytes
     files: tuple[SourceFile, ...]
-    skipped: tuple[str, ...] = ()
+    skipped: tuple[tuple[str, str], ...] = ()  # (path, why it was not read)
     study_path: str = "corpus/study.toml"
     sites_path: str = "corpus/sites.csv"
+    transcripts_path: str = "corpus/transcripts"
 
     @property
     def study_hash(self) -> str:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from pipeline.core.errors import Problem, error, warning
 from pipeline.study.citation import CitationId
+from pipeline.study.toml_fields import Fields
 
 SITE_COLUMNS = ("code", "name", "kind")
 
@@ -95,43 +96,68 @@ def load_study(study_bytes: bytes, sites_bytes: bytes, study_path: str = "corpus
     """Read and check the study metadata; returns (study or None, problems)."""
     problems: list[Problem] = []
     try:
-        raw = tomllib.loads(study_bytes.decode("utf-8-sig"))
+        text = study_bytes.decode("utf-8-sig")
+        raw = tomllib.loads(text)
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         return None, [error(study_path, _toml_line(exc), f"cannot read TOML: {exc}")]
-    meta = raw.get("study", {})
-    phases = []
-    for i, ph in enumerate(raw.get("phases", []), 1):
-        try:
-            phases.append(Phase(id=str(ph["id"]), year=int(ph["year"]), start=ph["start"],
-                                end=ph["end"], label=str(ph.get("label", ""))))
-        except (KeyError, TypeError, ValueError) as exc:
-            problems.append(error(study_path, 0, f"[[phases]] entry {i} needs id, year, "
-                                  f"start and end dates ({exc})"))
-    if not phases and not problems:
-        problems.append(error(study_path, 0, "no [[phases]] given: the year of each "
-                              "interview comes from its phase"))
-    speakers = raw.get("speakers", {})
+    fields = Fields(text, study_path, problems)
+    meta = fields.table(raw, "study")
+    speakers = fields.table(raw, "speakers")
+    phases = _phases(raw, fields)
     site_rows, site_lines, site_problems = _read_sites(sites_bytes, sites_path)
     problems += site_problems
     study = Study(
-        name=str(meta.get("name", "unnamed study")),
-        id_prefix=str(meta.get("id_prefix", "O")),
+        name=fields.text(meta, "name", "unnamed study", "study."),
+        id_prefix=fields.text(meta, "id_prefix", "O", "study."),
         phases=tuple(phases),
-        roles=tuple(raw.get("roles", {}).get("vocabulary", ())),
-        interviewer_labels=tuple(speakers.get("interviewer_labels", ("Interviewer", "I"))),
-        participant_labels=tuple(speakers.get("participant_labels", ("P", "R"))),
+        roles=fields.texts(fields.table(raw, "roles"), "vocabulary", (), "roles."),
+        interviewer_labels=fields.texts(speakers, "interviewer_labels", ("Interviewer", "I"),
+                                        "speakers."),
+        participant_labels=fields.texts(speakers, "participant_labels", ("P", "R"),
+                                        "speakers."),
         sites=tuple(site_rows),
-        unknown_role=str(meta.get("unknown_role", "error")),
-        alphabetical_site_numbers=bool(meta.get("alphabetical_site_numbers", True)),
+        unknown_role=fields.text(meta, "unknown_role", "error", "study."),
+        alphabetical_site_numbers=fields.flag(meta, "alphabetical_site_numbers", True,
+                                              "study."),
         study_path=study_path,
         sites_path=sites_path,
         site_lines=site_lines,
         sites_read=not (site_problems and not site_rows),
     )
     if study.unknown_role not in ("error", "warning"):
-        problems.append(error(study_path, 0, "study.unknown_role must be 'error' or 'warning'"))
+        fields.bad("unknown_role", 0, "study.unknown_role must be 'error' or 'warning'")
     problems += check_site_numbering(study)
     return study, problems
+
+
+def _phases(raw: dict, fields: Fields) -> list[Phase]:
+    """The [[phases]] entries, each with an id, a year and start/end dates in that order."""
+    entries = raw.get("phases", [])
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        fields.bad("phases", 0, "phases must be [[phases]] tables, each with id, year, "
+                   "start and end")
+        return []
+    phases = []
+    for i, ph in enumerate(entries, 1):
+        start_line, where = fields.header_line("[[phases]]", i), f"[[phases]] entry {i}: "
+        before = len(fields.problems)
+        pid = fields.text(ph, "id", "", where, start_line)
+        year = fields.integer(ph, "year", where, start_line)
+        start = fields.date(ph, "start", where, start_line)
+        end = fields.date(ph, "end", where, start_line)
+        if not pid:
+            fields.bad("id", start_line, f"{where}id must be non-empty text")
+        if len(fields.problems) > before or year is None or start is None or end is None:
+            continue
+        if start > end:
+            fields.bad("end", start_line, f"{where}end {end} is before start {start}")
+            continue
+        phases.append(Phase(id=pid, year=year, start=start, end=end,
+                            label=fields.text(ph, "label", "", where, start_line)))
+    if not phases and not fields.problems:
+        fields.problems.append(error(fields.path, 0, "no [[phases]] given: the year of each "
+                                     "interview comes from its phase"))
+    return phases
 
 
 def _toml_line(exc: Exception) -> int:
@@ -146,25 +172,44 @@ def _read_sites(data: bytes, path: str
     except UnicodeDecodeError as exc:
         return [], {}, [error(path, 0, f"not UTF-8 text ({exc.reason})")]
     reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in SITE_COLUMNS if c not in (reader.fieldnames or [])]
+    try:
+        missing = [c for c in SITE_COLUMNS if c not in (reader.fieldnames or [])]
+    except csv.Error as exc:
+        return [], {}, [error(path, 1, f"cannot read the CSV header ({exc})")]
     if missing:
         return [], {}, [error(path, 1, f"missing column(s) {', '.join(missing)}; "
                               f"the header must include {', '.join(SITE_COLUMNS)}")]
-    rows, lines, problems = [], {}, []
-    for row in reader:
-        line = reader.line_num
-        row = {k: (v or "").strip() for k, v in row.items() if k is not None}
-        code = row["code"]
-        if not code:
-            problems.append(error(path, line, "empty site code"))
-            continue
-        if code in lines:
-            problems.append(error(path, line, f"duplicate site code {code!r} "
-                                  f"(first on line {lines[code]})"))
-            continue
-        lines[code] = line
-        rows.append(row)
+    rows: list[dict[str, str]] = []
+    lines: dict[str, int] = {}
+    problems: list[Problem] = []
+    try:
+        for row in reader:
+            problem = _site_row(row, reader.line_num, path, lines)
+            if problem:
+                problems.append(problem)
+                continue
+            lines[row["code"]] = reader.line_num
+            rows.append(row)
+    except csv.Error as exc:  # e.g. a field past the csv module's 128 KB limit
+        problems.append(error(path, reader.line_num + 1, f"cannot read the CSV ({exc})"))
     return rows, lines, problems
+
+
+def _site_row(row: dict, line: int, path: str, lines: dict[str, int]) -> Problem | None:
+    """Check one sites.csv row in place (values stripped); the problem, if any."""
+    extra = row.pop(None, None) or []
+    width = sum(v is not None for v in row.values()) + len(extra)
+    if width != len(row):
+        # A ragged row shifts or drops values silently; the header is the contract.
+        return error(path, line, f"row has {width} field(s), the header has {len(row)}; "
+                     "check for a stray or missing comma")
+    row.update({k: (v or "").strip() for k, v in row.items()})
+    if not row["code"]:
+        return error(path, line, "empty site code")
+    if row["code"] in lines:
+        return error(path, line, f"duplicate site code {row['code']!r} "
+                     f"(first on line {lines[row['code']]})")
+    return None
 
 
 def _sort_key(name: str) -> str:

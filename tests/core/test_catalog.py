@@ -77,7 +77,54 @@ def test_read_corpus_skips_foreign_files(make_project) -> None:
                          ".DS_Store": b"\x00"})
     corpus = Catalog(root, {}).read_corpus()
     assert [f.path for f in corpus.files] == ["corpus/transcripts/O1_Principal#1_5.14.txt"]
-    assert corpus.skipped == ("corpus/transcripts/notes.pdf",)
+    assert corpus.skipped == (("corpus/transcripts/notes.pdf",
+                               "skipped: not a transcript format this pipeline reads"),)
+
+
+def test_hidden_transcripts_and_word_locks_are_named_not_silently_dropped(make_project
+                                                                          ) -> None:
+    root = make_project({"O1_Principal#1_5.14.txt": "I: Hi\nP: Hello\n",
+                         ".O1_Teacher#1_5.14.txt": "I: Hi\nP: Hello\n",
+                         "~$Teacher.docx": b"\x00lock", "._O1_Teacher.docx": b"\x00",
+                         ".~lock.O1_Teacher.docx#": b""})
+    corpus = Catalog(root, {}).read_corpus()
+    assert [f.path for f in corpus.files] == ["corpus/transcripts/O1_Principal#1_5.14.txt"]
+    assert dict(corpus.skipped) == {
+        "corpus/transcripts/.O1_Teacher#1_5.14.txt":
+            "skipped: a hidden file (its name starts with '.'); rename it to read it",
+        "corpus/transcripts/~$Teacher.docx":
+            "skipped: a Word lock file (the document is open in Word)"}
+
+
+@pytest.mark.parametrize("where", ["codebooks/codings/evil.csv", "codebooks/evil.yml",
+                                   "codebooks/decisions.yml", "corpus/sites.csv",
+                                   "corpus/transcripts/O1_Teacher#1_5.14.txt",
+                                   "codebooks/interpretations/O1.yml"])
+def test_a_link_leading_outside_the_project_is_refused(make_project, tmp_path: Path,
+                                                       where: str) -> None:
+    root = make_project({"O1_Principal#1_5.14.txt": "I: Hi\nP: Hello\n"})
+    outside = tmp_path / "outside.txt"
+    outside.write_text("secret: not part of the project\n")
+    link = root / where
+    link.parent.mkdir(parents=True, exist_ok=True)
+    link.unlink(missing_ok=True)
+    link.symlink_to(outside)
+    cat = Catalog(root, {})
+    with pytest.raises(InputError) as caught:
+        for raw in ("corpus", "codebooks", "decisions", "interpretations"):
+            cat.read_raw(raw)
+    (problem,) = caught.value.problems
+    assert problem.path == where and f"a link to {outside}, outside the project" \
+        in problem.message
+
+
+def test_a_link_inside_the_project_is_read(make_project) -> None:
+    root = make_project({"O1_Principal#1_5.14.txt": "I: Hi\nP: Hello\n"})
+    (root / "shared.yml").write_text("codes: []\n")
+    (root / "codebooks").mkdir()
+    (root / "codebooks" / "linked.yml").symlink_to(root / "shared.yml")
+    books = dict(Catalog(root, {}).read_codebooks().codebook_files)
+    assert books["shared.yml"] == "codes: []\n"  # named by where it really is
 
 
 def test_read_corpus_requires_study_metadata(tmp_path: Path) -> None:
@@ -174,3 +221,16 @@ def test_run_log_merges_and_keeps_every_stage(tmp_path: Path) -> None:
     log = cat.run_log()
     assert log["stages"] == [{"name": "a", "n": 1}, {"name": "b", "n": 2}]
     assert log["last_run"] == ["b"]
+
+
+def test_temporaries_of_a_killed_run_are_removed_and_nothing_else(tmp_path: Path) -> None:
+    from pipeline.core.files import remove_temporaries
+
+    (tmp_path / "cases").mkdir()
+    stale = [tmp_path / ".segments.parquet.k2j4h5g6.tmp",
+             tmp_path / "cases" / ".O1.md.a_b3c4d5.tmp"]
+    kept = [tmp_path / "notes.tmp", tmp_path / ".draft.tmp", tmp_path / "cases" / "O1.md"]
+    for p in stale + kept:
+        p.write_text("x")
+    assert remove_temporaries([tmp_path, tmp_path / "missing"]) == sorted(stale)
+    assert all(p.exists() for p in kept) and not any(p.exists() for p in stale)

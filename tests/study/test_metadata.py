@@ -67,3 +67,52 @@ def test_bad_toml_names_the_line() -> None:
     s, problems = study(toml="[study]\nname = \n")
     assert s is None
     assert problems[0].line == 2 and "cannot read TOML" in problems[0].message
+
+
+@pytest.mark.parametrize("old, new, line, fragment", [
+    ("start = 2016-05-02", 'start = "2016-05-02"', 8,
+     "start must be a date such as 2016-05-02 (a TOML date is written without quotes)"),
+    ("year = 2016", 'year = "2016"', 7, "year must be a whole number"),
+    ("end = 2016-05-31", "end = 2016-05-01", 9, "end 2016-05-01 is before start 2016-05-02"),
+    ('"I", "Q"', '"I", 5', 15, "every entry must be non-empty text in quotes; 5 is a number"),
+    ('participant_labels = ["P", "R"]', 'participant_labels = "P"', 16,
+     "participant_labels must be a list of text"),
+    ('id_prefix = "O"', "id_prefix = 1", 3, "study.id_prefix must be text in quotes"),
+    ('name = "tiny test study"', 'name = "x"\nalphabetical_site_numbers = "yes"', 3,
+     "alphabetical_site_numbers must be true or false"),
+])
+def test_wrong_kind_in_study_toml_is_an_error_with_its_line(old: str, new: str, line: int,
+                                                            fragment: str) -> None:
+    """Each of these used to end in a TypeError or AttributeError deep in ingest."""
+    assert old in STUDY_TOML
+    s, problems = study(toml=STUDY_TOML.replace(old, new))
+    hits = [p for p in problems if fragment in p.message]
+    assert hits and hits[0].is_error and hits[0].line == line, problems
+
+
+def test_study_with_wrong_kinds_still_loads_what_it_can() -> None:
+    s, problems = study(toml=STUDY_TOML.replace('"I", "Q"', '"I", 5'))
+    assert s is not None and "I" in s.interviewer_labels and 5 not in s.interviewer_labels
+    assert [p.line for p in problems if p.is_error] == [15]
+
+
+def test_a_datetime_counts_as_its_date() -> None:
+    s, problems = study(toml=STUDY_TOML.replace("start = 2016-05-02",
+                                                "start = 2016-05-02T09:00:00"))
+    assert not [p for p in problems if p.is_error]
+    assert s.phases[0].start == dt.date(2016, 5, 2)
+
+
+@pytest.mark.parametrize("sites, line, fragment", [
+    ("code,name,kind\nO1,A,district\nO2,A,district,extra\n", 3,
+     "row has 4 field(s), the header has 3"),
+    ("code,name,kind\nO1,A,district\nO2,B\n", 3, "row has 2 field(s), the header has 3"),
+    ("code,name,kind\nO1,A,district\nO2,\"B" + "x" * 140_000 + "\",district\n", 3,
+     "cannot read the CSV (field larger than field limit"),
+])
+def test_ragged_or_unreadable_sites_rows_are_errors(sites: str, line: int, fragment: str
+                                                    ) -> None:
+    s, problems = study(sites)
+    hits = [p for p in problems if fragment in p.message]
+    assert hits and hits[0].line == line and hits[0].is_error, problems
+    assert "O1" in s.site_codes  # the good rows before it are kept

@@ -14,7 +14,7 @@ import pandas as pd
 
 from pipeline.core.cache import Cache, no_cache
 from pipeline.core.errors import InputError, Problem, error, warning
-from pipeline.core.inputs import Corpus
+from pipeline.core.inputs import TRANSCRIPT_SUFFIXES, Corpus
 from pipeline.core.progress import progress
 from pipeline.formats.reader import read_transcript
 from pipeline.formats.text import count_words
@@ -79,7 +79,7 @@ def _identify(path: str, header: dict, study: Study, doc: Doc, problems: list[Pr
                              f"{', '.join(study.roles)} (see {study.study_path})"))
     named, phase_line = header.get("phase", (None, id_line))
     day, phase, why = study.resolve_date(cid, named or None)
-    if day is None:
+    if day is None and study.phases:  # without phases, study.toml's own error says why
         problems.append(error(path, phase_line if named else id_line, why))
     elif not named and len(study.phases_on(cid)) > 1:
         ids = [p.id for _, p in study.phases_on(cid)]
@@ -221,8 +221,11 @@ def collect(corpus: Corpus, params: IngestParams, cache: Cache = no_cache
                                  corpus.study_path, corpus.sites_path)
     if study is None:
         return None, [], problems
-    problems += [warning(p, 0, "skipped: not a transcript format this pipeline reads")
-                 for p in corpus.skipped]
+    problems += [warning(path, 0, why) for path, why in corpus.skipped]
+    if not corpus.files:
+        problems.append(error(corpus.transcripts_path + "/", 0, "no transcripts to read: "
+                              "put the interviews here "
+                              f"({', '.join(TRANSCRIPT_SUFFIXES)})"))
     study_key = corpus.study_hash
     docs = []
     for src in progress(corpus.files, "ingest", unit="file"):

@@ -48,7 +48,20 @@ class LsaRepresentation:
         # ARPACK converges to the same subspace whatever the seed (signs are fixed by
         # scikit-learn), so categories do not depend on the seed; randomized SVD's do.
         svd = TruncatedSVD(n_components=k, random_state=p.seed, algorithm="arpack")
-        return normalize(svd.fit_transform(X)).astype(np.float32)
+        Z = svd.fit_transform(X)
+        # Directions with a zero singular value (a rank-deficient matrix, e.g. a tiny corpus)
+        # carry rounding noise (~1e-18) whose sign varies between runs; zeroed, a run
+        # equals the next one.
+        values = svd.singular_values_
+        Z[:, values <= 1e-9 * max(values.max(), 1e-30)] = 0.0
+        return _flush(normalize(Z))
+
+
+def _flush(Z: np.ndarray) -> np.ndarray:
+    """Float32 rows with rounding noise (|x| < 1e-7, e.g. 2e-16 against 0 from one ARPACK
+    call to the next in one process) set to zero, so equal input gives equal bytes."""
+    Z[np.abs(Z) < 1e-7] = 0.0
+    return Z.astype(np.float32)
 
 
 class TfidfRepresentation(LsaRepresentation):

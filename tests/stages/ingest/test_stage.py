@@ -220,3 +220,21 @@ def test_sites_csv_without_a_column_is_one_error_not_one_per_transcript(make_pro
     errors = [p for p in problems if p.is_error]
     assert [(p.path, p.line) for p in errors] == [("corpus/sites.csv", 1)]
     assert "missing column(s) kind" in errors[0].message
+
+
+def test_an_empty_corpus_is_an_error_naming_the_folder(make_project) -> None:
+    root = make_project({".DS_Store": b"\x00"})
+    with pytest.raises(InputError) as caught:
+        run(corpus_of(root), params=IngestParams())
+    errors = [p for p in caught.value.problems if p.is_error]
+    assert [(p.path, p.message.split(":")[0]) for p in errors] == [
+        ("corpus/transcripts/", "no transcripts to read")]
+
+
+def test_without_valid_phases_transcripts_are_not_each_blamed(make_project) -> None:
+    root = make_project({"O1_Principal#1_5.14.txt": GOOD},
+                        study=STUDY_TOML.replace("start = 2016-05-02", 'start = "2016-05-02"'))
+    with pytest.raises(InputError) as caught:
+        run(corpus_of(root), params=IngestParams())
+    errors = [p for p in caught.value.problems if p.is_error]
+    assert [p.path for p in errors] == ["corpus/study.toml"]
