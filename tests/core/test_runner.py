@@ -138,7 +138,7 @@ def test_provenance_is_recorded(project: Path) -> None:
     assert prov["nlp"].startswith("spacy.blank('en') + sentencizer + lemmatizer (spaCy 3.")
     assert "nlp" not in cat.provenance("themes")
     figures = cat.provenance("figures")
-    assert figures["stage"] == "figures" and figures["files"] == 4
+    assert figures["stage"] == "figures" and figures["files"] == 6
     log = cat.run_log()
     assert [s["name"] for s in log["stages"]] == [s.name for s in STAGES]
     assert log["stages"][0]["cache_misses"] == 3   # the session's first, cold run
@@ -246,3 +246,18 @@ def test_warnings_stay_outstanding_while_the_stage_is_up_to_date(project: Path) 
     decisions.write_text(decisions.read_text().replace("  - reject: X-000000\n", ""))
     fixed = run(project)["compare"]
     assert fixed.status == "ran" and fixed.warnings == []
+
+
+def test_a_site_that_left_the_corpus_leaves_no_case_documents_behind(project: Path) -> None:
+    """Its case summary, DOCX and packet once stayed in outputs/ after the site was gone."""
+    (project / "corpus" / "transcripts" / "O2_Director#1_5.10.txt").unlink()
+    sites = project / "corpus" / "sites.csv"
+    sites.write_text("".join(line for line in sites.read_text().splitlines(keepends=True)
+                             if not line.startswith("O2,")))
+    for coded in (project / "codebooks" / "codings").glob("*.csv"):  # its codings go too
+        coded.write_text("".join(line for line in coded.read_text().splitlines(keepends=True)
+                                 if "O2_" not in line))
+    run(project)
+    out = project / "outputs"
+    assert sorted(p.name for p in (out / "cases").iterdir()) == ["O1.docx", "O1.md"]
+    assert not [p for p in out.rglob("*O2*") if p.is_file()]
