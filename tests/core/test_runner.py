@@ -11,6 +11,7 @@ from pipeline.core import provenance
 from pipeline.core.catalog import Catalog
 from pipeline.core.config import Config, load_config
 from pipeline.core.errors import InputError, PipelineError
+from pipeline.core.lock import LOCK_FILE
 from pipeline.core.registry import BY_NAME, STAGES, Stage, upstream
 from pipeline.core.runner import Runner, code_hash
 from pipeline.render.params import DocumentParams
@@ -50,7 +51,7 @@ def test_runner_alone_produces_the_whole_analysis_and_a_second_run_runs_nothing(
                                                                 "O2.docx", "O2.md"]
     assert (out / "cross_case.md").is_file() and (out / "figures" / "saturation.png").is_file()
     written = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()
-               and ".cache" not in p.parts and p.name != "run.json"}
+               and ".cache" not in p.parts and p.name not in ("run.json", LOCK_FILE)}
     second = run(project)
     assert set(statuses(second).values()) == {"up to date"}
     assert {p: p.stat().st_mtime_ns for p in written} == written
