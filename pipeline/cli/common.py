@@ -52,11 +52,10 @@ def project_options(func: Callable | None = None, *, lock: bool = True) -> Calla
     @functools.wraps(func)
     def wrapper(project: Path, config_path: Path, overrides: tuple[str, ...], quiet: bool,
                 **kwargs: Any) -> Any:
-        from pipeline.codebook import CodebookError
         from pipeline.core.catalog import Catalog
         from pipeline.core.config import load_config
 
-        try:
+        def call() -> Any:
             cfg_file = config_path if config_path.is_absolute() else project / config_path
             cfg = load_config(cfg_file, overrides)
             catalog = Catalog(project, cfg.paths)
@@ -65,20 +64,29 @@ def project_options(func: Callable | None = None, *, lock: bool = True) -> Calla
             # The waiting message is printed even with --quiet: a silent wait looks like a hang.
             with catalog.lock(_command_line(overrides), lambda s: click.echo(s, err=True)):
                 return func(catalog=catalog, cfg=cfg, quiet=quiet, **kwargs)
-        except InputError as exc:
-            print_problems(exc.problems, err=True)
-            raise click.ClickException(
-                f"{sum(p.is_error for p in exc.problems)} error(s) in the input; nothing was "
-                f"written. Fix them and run again (`qda validate` lists them).") from None
-        except CodebookError as exc:
-            print_problems(exc.problems, err=True)
-            raise click.ClickException("the codebook has errors (see above)") from None
-        except (PipelineError, ValueError) as exc:
-            raise click.ClickException(str(exc)) from None
-        except OSError as exc:  # disk full, read-only folder, no permission
-            raise click.ClickException(os_message(exc)) from None
+        return as_messages(call)
     wrapper.takes_lock = lock  # type: ignore[attr-defined]  # for tests/cli/test_lock.py
     return wrapper
+
+
+def as_messages(call: Callable[[], Any]) -> Any:
+    """Run `call`; the project's errors, bad values and a failing disk become messages."""
+    from pipeline.codebook import CodebookError
+
+    try:
+        return call()
+    except InputError as exc:
+        print_problems(exc.problems, err=True)
+        raise click.ClickException(
+            f"{sum(p.is_error for p in exc.problems)} error(s) in the input; nothing was "
+            f"written. Fix them and run again (`qda validate` lists them).") from None
+    except CodebookError as exc:
+        print_problems(exc.problems, err=True)
+        raise click.ClickException("the codebook has errors (see above)") from None
+    except (PipelineError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    except OSError as exc:  # disk full, read-only folder, no permission
+        raise click.ClickException(os_message(exc)) from None
 
 
 _OS_HINTS = {errno.ENOSPC: "the disk is full: free some space",
