@@ -1,14 +1,13 @@
 """Study metadata: ``corpus/study.toml`` (phases, roles, speakers) and ``corpus/sites.csv``."""
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
 
+from pipeline.core.csvio import CsvError, read_rows
 from pipeline.core.errors import Problem, error, warning
 from pipeline.study.citation import CitationId
 
@@ -145,14 +144,16 @@ def _read_sites(data: bytes, path: str
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         return [], {}, [error(path, 0, f"not UTF-8 text ({exc.reason})")]
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in SITE_COLUMNS if c not in (reader.fieldnames or [])]
+    try:
+        header, records = read_rows(text)
+    except CsvError as exc:
+        return [], {}, [error(path, exc.line, str(exc))]
+    missing = [c for c in SITE_COLUMNS if c not in header]
     if missing:
         return [], {}, [error(path, 1, f"missing column(s) {', '.join(missing)}; "
                               f"the header must include {', '.join(SITE_COLUMNS)}")]
     rows, lines, problems = [], {}, []
-    for row in reader:
-        line = reader.line_num
+    for line, row in records:
         row = {k: (v or "").strip() for k, v in row.items() if k is not None}
         code = row["code"]
         if not code:
@@ -181,7 +182,8 @@ def check_site_numbering(study: Study) -> list[Problem]:
     numbered = []
     for s in districts:
         digits = s["code"][len(study.id_prefix):]
-        if not s["code"].startswith(study.id_prefix) or not digits.isdigit():
+        # ASCII digits: "²".isdigit() holds, but int("²") fails
+        if not (s["code"].startswith(study.id_prefix) and digits.isascii() and digits.isdigit()):
             return [warning(study.sites_path, study.site_lines.get(s["code"], 0),
                             f"site code {s['code']!r} does not follow the pattern "
                             f"{study.id_prefix}<number>; alphabetical numbering not checked")]
