@@ -5,8 +5,16 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from tests.fixtures import ROOT, SITES_CSV, STUDY_TOML, copy_project
+
+# Property-based tests run the same examples on every machine and every run (a failure in CI
+# reproduces locally), with no example database written into the project, and no per-example
+# deadline (a slow CI worker is not a bug). Tests set their own `max_examples` to stay fast.
+settings.register_profile("qda", derandomize=True, database=None, deadline=None)
+settings.register_profile("qda-explore", database=None, deadline=None)  # fresh examples
+settings.load_profile("qda")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -109,6 +109,11 @@ def refi_import(catalog: Catalog, cfg: Config, quiet: bool, file: Path, output: 
 
     data = file.read_bytes()
     imported = read_refi(data, file.name)
+    if not imported.book.codes:
+        # An empty codebook would be a file to delete by hand, and without codes a project's
+        # codings are none either: nothing is written.
+        raise click.ClickException(f"{file.name} holds no codes; nothing imported (no codebook "
+                                   f"or codings written)")
     ours = _codebook_ids(catalog)
     theirs = {c.id for c in imported.book.codes}
     if theirs and theirs <= ours:
@@ -200,14 +205,19 @@ def import_project(catalog: Catalog, cfg: Config, quiet: bool, tool: str, source
 
 def _documents(path: Path | None) -> dict[str, str]:
     """document -> citation_id from a two-column CSV; a bad file is a message."""
-    import csv
+    from pipeline.core.csvio import CsvError, read_rows
 
     if path is None:
         return {}
-    rows = list(csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines()))
-    if rows and not {"document", "citation_id"} <= set(rows[0]):
+    try:
+        header, rows = read_rows(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise click.ClickException(f"{path}: not UTF-8 text ({exc.reason})") from None
+    except CsvError as exc:
+        raise click.ClickException(f"{path}:{exc.line}: {exc}") from None
+    if rows and not {"document", "citation_id"} <= set(header):
         raise click.ClickException(f"{path}: needs columns document and citation_id")
-    return {r["document"].strip(): r["citation_id"].strip() for r in rows}
+    return {(r["document"] or "").strip(): (r["citation_id"] or "").strip() for _, r in rows}
 
 
 def _codebook_ids(catalog: Catalog) -> set[str]:

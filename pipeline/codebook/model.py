@@ -116,6 +116,9 @@ def _strings(value: Any, path: str, where: str, line: int, key: str,
 
 def _examples(value: Any, path: str, where: str, line: int, problems: list[Problem]
               ) -> tuple[Example, ...]:
+    if value is not None and not isinstance(value, list):
+        problems.append(error(path, line, f"{where}: examples must be a list"))
+        return ()
     out = []
     for item in value or []:
         if isinstance(item, str) and item.strip():
@@ -134,6 +137,10 @@ def _patterns(value: Any, path: str, where: str, line: int, problems: list[Probl
     from spacy.matcher import Matcher
     from spacy.vocab import Vocab
 
+    if value is not None and not isinstance(value, list):
+        problems.append(error(path, line, f"{where}: patterns must be a list of token "
+                              f"patterns"))
+        return ()
     out = []
     for i, pattern in enumerate(value or [], 1):
         clean = strip(pattern)
@@ -175,6 +182,10 @@ def _parse_code(raw: Any, path: str, index: int, problems: list[Problem]) -> Cod
                               f"must look like #1f77b4"))
         color = None
     parent = raw.get("parent")
+    if parent is not None and not isinstance(parent, str):
+        problems.append(error(path, lines.get("parent", line), f"{where}: parent must be a "
+                              f"code id, not {type(parent).__name__}"))
+        parent = None
     return Code(
         id=code_id, label=_text(raw.get("label")) or code_id.replace("_", " "),
         definition=definition, parent=str(parent) if parent else None,

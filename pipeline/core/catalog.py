@@ -161,7 +161,7 @@ class Catalog:
         """Codebook YAML files in codebooks/, human codings in codebooks/codings/, the
         coverage declaration codebooks/coverage.csv, review rounds in codebooks/reviews/."""
         folder = self.codebooks_dir
-        books = [(self.rel(p), self._read_inside(p).decode("utf-8-sig"))
+        books = [(self.rel(p), self._utf8(p))
                  for p in sorted(folder.glob("*.y*ml") if folder.is_dir() else [])
                  if p.suffix in (".yml", ".yaml") and p.stem not in RESERVED_YAML]
         codings = [make_source(self.rel(p), self._read_inside(p))
@@ -176,8 +176,18 @@ class Catalog:
 
     def read_decisions(self) -> DecisionsInput:
         path = self.codebooks_dir / "decisions.yml"
-        text = self._read_inside(path).decode("utf-8-sig") if path.is_file() else ""
+        text = self._utf8(path) if path.is_file() else ""
         return DecisionsInput(self.rel(path), text)
+
+    def _utf8(self, path: Path) -> str:
+        """A researcher's text file; not UTF-8 is an error naming it (not a bare codec error)."""
+        data = self._read_inside(path)
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data[:exc.start].count(b"\n") + 1
+            raise InputError([error(self.rel(path), line, f"not UTF-8 text ({exc.reason} at "
+                                    f"byte {exc.start}); save it as UTF-8")]) from None
 
     def read_key_history(self) -> KeyHistory:
         """The previous run's category keys; None when absent or unreadable (keys then

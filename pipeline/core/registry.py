@@ -41,14 +41,16 @@ class Stage:
 
 
 # Member-check rounds and interpretations, as the stages that apply them read them.
-_MEMBER = ("pipeline.member", "pipeline.core.yamlio", "pipeline.core.sheets")
+_MEMBER = ("pipeline.member", "pipeline.core.yamlio", "pipeline.core.sheets",
+           "pipeline.core.archives")
 _FORMATS = ("pipeline.formats.reader", "pipeline.formats.text", "pipeline.formats.turns",
-            "pipeline.formats.captions", "pipeline.formats.docx")
+            "pipeline.formats.captions", "pipeline.formats.docx", "pipeline.core.archives")
 
 STAGES: tuple[Stage, ...] = (
     Stage("ingest", "pipeline.stages.ingest:run", "pipeline.stages.ingest:IngestParams",
           ("corpus",), ("transcripts", "turns", "participants", "sites"),
-          ("pipeline.stages.ingest", "pipeline.study", *_FORMATS), cached=True,
+          ("pipeline.stages.ingest", "pipeline.study", "pipeline.core.csvio", *_FORMATS),
+          cached=True,
           description="parse and check transcripts, speakers and study metadata"),
     Stage("segment", "pipeline.stages.segment:run", "pipeline.stages.segment:SegmentParams",
           ("transcripts", "turns", "participants"), ("segments",),
@@ -60,8 +62,8 @@ STAGES: tuple[Stage, ...] = (
            "coding_agreement", "model_codes", "suggestions"),
           ("pipeline.stages.code", "pipeline.codebook", "pipeline.nlp.pipelines",
            "pipeline.nlp.tfidf", "pipeline.nlp.embeddings", "pipeline.formats.refi",
-           "pipeline.formats.text",
-           "pipeline.core.yamlio"), nlp=True,
+           "pipeline.formats.text", "pipeline.core.yamlio", "pipeline.core.csvio",
+           "pipeline.core.archives"), nlp=True,
           description="apply the codebook: keywords, similarity, human codings, model"),
     Stage("represent", "pipeline.stages.represent:run",
           "pipeline.stages.represent:RepresentParams", ("segments",), ("segment_vectors",),
@@ -92,9 +94,9 @@ STAGES: tuple[Stage, ...] = (
           ("case_themes", "case_quotes", "segment_themes", "themes", "categories",
            "participants", "transcripts", "sites", "redaction", "member_checks"),
           ("packet_items", "packet_blocks"),
-          ("pipeline.stages.packets", "pipeline.privacy", "pipeline.core.blocks",
-           "pipeline.formats.turns", "pipeline.nlp.pipelines", "pipeline.study.names",
-           *_MEMBER),
+          ("pipeline.stages.packets", "pipeline.privacy", "pipeline.core.csvio",
+           "pipeline.core.blocks", "pipeline.formats.turns", "pipeline.nlp.pipelines",
+           "pipeline.study.names", *_MEMBER),
           description="member-check packets per site: confirmed findings, redacted"),
     Stage("checks", "pipeline.stages.checks:run", "pipeline.stages.checks:CheckParams",
           ("member_checks",), ("member_check_audit", "member_check_report"),

@@ -5,22 +5,41 @@ from __future__ import annotations
 
 import csv
 import io
+import warnings
 import zipfile
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
+from pipeline.core.archives import defused
 from pipeline.core.files import fix_office_dates
+
+# What openpyxl raises on a workbook that is damaged inside a sound zip: malformed XML (lxml's
+# and ElementTree's parse errors are SyntaxErrors), and whatever its readers trip over.
+_XLSX_ERRORS = (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError, TypeError,
+                AttributeError, IndexError)
+
+
+def read_xlsx(data: bytes, **options: object) -> pd.DataFrame:
+    """The first sheet of a workbook (pandas.read_excel `options`); ValueError when it cannot
+    be read: no workbook, a damaged one, or a zip bomb."""
+    try:
+        # openpyxl reads members whole: it gets a copy read within the archive limits
+        safe = io.BytesIO(defused(data, ""))
+        with warnings.catch_warnings():
+            # "contains invalid dependency definitions", "no default style": nothing a
+            # researcher can act on, and the table reads (or fails) regardless
+            warnings.simplefilter("ignore", UserWarning)
+            return pd.read_excel(safe, engine="openpyxl", **options)
+    except _XLSX_ERRORS as exc:
+        # a renamed file, a broken download, a workbook saved in another format
+        raise ValueError(f"not a readable XLSX workbook ({exc})") from None
 
 
 def read_sheet(data: bytes, name: str) -> pd.DataFrame:
     """A filled sheet (.xlsx or .csv) as strings; ValueError when it cannot be read."""
     if name.lower().endswith(".xlsx"):
-        try:
-            table = pd.read_excel(io.BytesIO(data), dtype=str, engine="openpyxl")
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-            # a renamed file, a broken download, a workbook saved in another format
-            raise ValueError(f"not a readable XLSX workbook ({exc})") from None
+        table = read_xlsx(data, dtype=str)
     else:
         table = pd.read_csv(io.StringIO(data.decode("utf-8-sig")), dtype=str,
                             keep_default_na=False, quoting=csv.QUOTE_MINIMAL)

@@ -24,6 +24,8 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.core.sheets import read_xlsx
+
 
 class ForeignError(ValueError):
     """The file is not a project of the tool named."""
@@ -133,8 +135,11 @@ def read_maxqda(path: Path) -> Foreign:
     """A MAXQDA "coded segments" export, XLSX or CSV."""
     import pandas as pd
 
+    if path.suffix.lower() == ".xls":   # the pre-2007 format needs xlrd, which we do not ship
+        raise ForeignError(f"{path.name}: an .xls workbook; export the coded segments as "
+                           f".xlsx or .csv")
     try:
-        table = pd.read_excel(path, dtype=str) if path.suffix.lower() in (".xlsx", ".xls") \
+        table = read_xlsx(path.read_bytes(), dtype=str) if path.suffix.lower() == ".xlsx" \
             else pd.read_csv(io.StringIO(path.read_text(encoding="utf-8-sig")), dtype=str)
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         raise ForeignError(f"cannot read {path.name} as a MAXQDA export ({exc})") from exc

@@ -88,7 +88,9 @@ def check_sheet(table: pd.DataFrame, name: str, segments: pd.DataFrame, codes: s
     if not rows and not problems:
         problems.append(error(name, 0, "no row is decided: write accept or reject in the "
                                        "decision column"))
-    rounds = sorted({r for r in table.get("round", pd.Series(dtype=str)) if r.isdigit()})
+    # ASCII digits only: "²".isdigit() holds, but int("²") fails
+    rounds = sorted({r for r in table.get("round", pd.Series(dtype=str))
+                     if r.isascii() and r.isdigit()})
     decided = pd.DataFrame(rows, columns=STORED_COLUMNS).drop_duplicates("item_id")
     return Checked(decided, problems, int(rounds[-1]) if rounds else 0)
 

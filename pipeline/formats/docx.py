@@ -8,6 +8,8 @@ import docx
 from docx.opc.exceptions import OpcError
 from lxml import etree
 
+from pipeline.core.archives import ArchiveError, defused
+
 
 class DocxError(ValueError):
     pass
@@ -15,7 +17,13 @@ class DocxError(ValueError):
 
 def docx_text(data: bytes) -> str:
     try:
-        document = docx.Document(io.BytesIO(data))
+        # python-docx reads every part whole: it gets a copy whose members were read within
+        # the archive limits, so a zip bomb is refused before it expands.
+        safe = defused(data, "")
+    except ArchiveError as exc:
+        raise DocxError(f"not a readable DOCX file ({exc})") from None
+    try:
+        document = docx.Document(io.BytesIO(safe))
         return "\n".join(p.text for p in document.paragraphs)
     except (zipfile.BadZipFile, KeyError, ValueError, OpcError) as exc:
         raise DocxError(f"not a readable DOCX file ({exc})") from exc

@@ -160,13 +160,25 @@ def load_rounds(inputs: InputFiles) -> Rounds:
             if rest == ITEMS_FILE:
                 items.append(read_table(f.data, f.path).assign(site=site, round=round_no))
             elif rest.startswith(SESSION_DIR + "/") and rest.endswith(".json"):
-                responses.append(pd.DataFrame([json.loads(f.data.decode("utf-8"))]))
+                responses.append(pd.DataFrame([_session_response(f.data)]))
             elif rest.startswith(SHEETS_DIR + "/") and rest.count("/") == 1 \
                     and rest.endswith(".csv"):   # not sheets/originals/: as received
                 responses.append(read_table(f.data, f.path))
         except (ValueError, UnicodeDecodeError) as exc:
             problems.append(warning(f.path, 0, f"unreadable, left out ({exc})"))
     return Rounds(_typed_items(items), _typed_responses(responses), problems)
+
+
+def _session_response(data: bytes) -> dict:
+    """One recorded response (as `session_json` writes it); ValueError when it is not one."""
+    try:
+        row = json.loads(data.decode("utf-8"))
+    except RecursionError:  # "[[[[...": nested beyond what the decoder can follow
+        raise ValueError("nested too deeply") from None
+    if not isinstance(row, dict) or not all(
+            isinstance(row.get(c, ""), str | int | float) for c in RESPONSE_COLUMNS):
+        raise ValueError("not a recorded response (an object of texts)")
+    return {c: row[c] for c in RESPONSE_COLUMNS if c in row}
 
 
 def _typed_items(parts: list[pd.DataFrame]) -> pd.DataFrame:

@@ -14,10 +14,10 @@ skipped; both still count for the line numbers in messages.
 """
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 
+from pipeline.core.csvio import CsvError, split_line
 from pipeline.core.errors import InputError, Problem, error
 from pipeline.core.inputs import InputFiles
 
@@ -82,13 +82,13 @@ def read_redaction_list(data: bytes, path: str = DEFAULT_PATH) -> RedactionList:
             if line.strip() and not line.lstrip().startswith("#")]
     if not rows:
         return RedactionList(path)
-    header_line, header = rows[0][0], _fields(rows[0][1])
+    header_line, header = rows[0][0], _fields(path, *rows[0])
     problems = _check_header(path, header_line, header)
     if problems:
         raise InputError(problems)
     terms, seen = [], {}
     for n, line in rows[1:]:
-        term, problem = _row(path, n, header, _fields(line))
+        term, problem = _row(path, n, header, _fields(path, n, line))
         if problem is None and term.key in seen:
             problem = error(path, n, f"{term.text!r} is already listed on line "
                                      f"{seen[term.key]}; list each term once")
@@ -111,8 +111,11 @@ def load_redaction(inputs: InputFiles) -> RedactionList:
     return read_redaction_list(source.data, source.path)
 
 
-def _fields(line: str) -> list[str]:
-    return [f.strip() for f in next(csv.reader([line]), [])]
+def _fields(path: str, n: int, line: str) -> list[str]:
+    try:
+        return [f.strip() for f in split_line(line, n)]
+    except CsvError as exc:
+        raise InputError([error(path, exc.line, str(exc))]) from None
 
 
 def _check_header(path: str, line: int, header: list[str]) -> list[Problem]:

@@ -47,7 +47,7 @@ class CitationId:
 
 def parse(text: str) -> CitationId:
     """Parse a citation ID; raise `CitationError` with a plain explanation if malformed."""
-    m = _ID.match(text)
+    m = _ID.fullmatch(text)  # not match: `$` also matches before a final newline
     if not m:
         raise CitationError(_explain(text))
     return CitationId(

@@ -1,14 +1,13 @@
 """Study metadata: ``corpus/study.toml`` (phases, roles, speakers) and ``corpus/sites.csv``."""
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
 
+from pipeline.core.csvio import CsvError, read_rows
 from pipeline.core.errors import Problem, error, warning
 from pipeline.study.citation import CitationId
 from pipeline.study.toml_fields import Fields
@@ -171,27 +170,24 @@ def _read_sites(data: bytes, path: str
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         return [], {}, [error(path, 0, f"not UTF-8 text ({exc.reason})")]
-    reader = csv.DictReader(io.StringIO(text))
     try:
-        missing = [c for c in SITE_COLUMNS if c not in (reader.fieldnames or [])]
-    except csv.Error as exc:
-        return [], {}, [error(path, 1, f"cannot read the CSV header ({exc})")]
+        header, records = read_rows(text)
+    except CsvError as exc:
+        return [], {}, [error(path, exc.line, str(exc))]
+    missing = [c for c in SITE_COLUMNS if c not in header]
     if missing:
         return [], {}, [error(path, 1, f"missing column(s) {', '.join(missing)}; "
                               f"the header must include {', '.join(SITE_COLUMNS)}")]
     rows: list[dict[str, str]] = []
     lines: dict[str, int] = {}
     problems: list[Problem] = []
-    try:
-        for row in reader:
-            problem = _site_row(row, reader.line_num, path, lines)
-            if problem:
-                problems.append(problem)
-                continue
-            lines[row["code"]] = reader.line_num
-            rows.append(row)
-    except csv.Error as exc:  # e.g. a field past the csv module's 128 KB limit
-        problems.append(error(path, reader.line_num + 1, f"cannot read the CSV ({exc})"))
+    for line, row in records:
+        problem = _site_row(row, line, path, lines)
+        if problem:
+            problems.append(problem)
+            continue
+        lines[row["code"]] = line
+        rows.append(row)
     return rows, lines, problems
 
 
@@ -226,7 +222,8 @@ def check_site_numbering(study: Study) -> list[Problem]:
     numbered = []
     for s in districts:
         digits = s["code"][len(study.id_prefix):]
-        if not s["code"].startswith(study.id_prefix) or not digits.isdigit():
+        # ASCII digits: "²".isdigit() holds, but int("²") fails
+        if not (s["code"].startswith(study.id_prefix) and digits.isascii() and digits.isdigit()):
             return [warning(study.sites_path, study.site_lines.get(s["code"], 0),
                             f"site code {s['code']!r} does not follow the pattern "
                             f"{study.id_prefix}<number>; alphabetical numbering not checked")]

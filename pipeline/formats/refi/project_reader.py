@@ -2,13 +2,13 @@
 positions (characters or UTF-16 units, as NVivo counts), cases, and what was left out."""
 from __future__ import annotations
 
-import io
 import re
 import xml.etree.ElementTree as ET
 import zipfile
 from bisect import bisect_left
 
 from pipeline.codebook.model import Codebook
+from pipeline.core.archives import ArchiveError, BoundedReader, open_archive
 from pipeline.formats.refi.codebook import read_codes
 from pipeline.formats.refi.project import Case, Coding, Project, Source
 from pipeline.formats.refi.qdaxml import RefiError, RefiReader, guid_key, stable_guid
@@ -46,15 +46,16 @@ class _Import:
             raise ValueError(f"offsets must be auto, codepoints or utf16, not {offsets!r}")
         self.reader = RefiReader(path)
         try:
-            self.archive = zipfile.ZipFile(io.BytesIO(data))
-        except zipfile.BadZipFile:
+            archive = open_archive(data, path)
+        except ArchiveError:
             raise RefiError(f"{path}: not a zip archive (a .qdpx is a zip holding project.qde "
                             f"and sources/)") from None
         # Tools disagree on the case of names (NVivo writes "Sources/"), so match case-blind.
-        self.members = {info.filename.lower(): info for info in self.archive.infolist()}
+        self.members = {info.filename.lower(): info for info in archive.infolist()}
+        self.archive = BoundedReader(archive, path)
         if "project.qde" not in self.members:
             raise RefiError(f"{path}: the archive has no project.qde")
-        self.root = self.reader.parse(self.archive.read(self.members["project.qde"]))
+        self.root = self.reader.parse(self.read(self.members["project.qde"]))
         if self.root.tag != "Project":
             raise RefiError(f"{path}: project.qde has root <{self.root.tag}>, not <Project>")
         origin = (self.root.get("origin") or "").lower()
@@ -63,6 +64,13 @@ class _Import:
         self.codes: dict[str, str] = {}       # GUID key -> code id
         self.variables: dict[str, str] = {}   # GUID key -> variable name
         self.sources: dict[str, str] = {}     # GUID key -> source name
+
+    def read(self, member: zipfile.ZipInfo) -> bytes:
+        """A member's bytes within the archive limits (core.archives): a bomb is refused."""
+        try:
+            return self.archive.read(member)
+        except ArchiveError as exc:
+            raise RefiError(str(exc)) from None
 
     def read_users(self) -> tuple[str, ...]:
         for user in self.root.findall("Users/User"):
@@ -118,7 +126,7 @@ class _Import:
             raise self.reader.error(el, f"has plainTextPath {path!r}, but the archive's "
                                     f"sources/ folder has no such file")
         try:
-            return self.archive.read(member).decode("utf-8-sig")   # NVivo writes a BOM
+            return self.read(member).decode("utf-8-sig")   # NVivo writes a BOM
         except UnicodeDecodeError as exc:
             raise self.reader.error(el, f"text {member.filename} is not UTF-8 ({exc})") from None
 
@@ -158,7 +166,8 @@ class _Import:
         except ValueError:
             index = None
         if index is None:
-            raise self.reader.error(sel, f"has {attr}={value!r}, which is not a position in "
+            shown = value if len(value) <= 20 else value[:20] + "..."
+            raise self.reader.error(sel, f"has {attr}={shown!r}, which is not a position in "
                                     f"its source's text (0..{positions.limit})")
         return index
 

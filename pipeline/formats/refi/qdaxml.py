@@ -26,6 +26,11 @@ _GUID = re.compile(r"^\{?[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}\}?$"
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
+# Far deeper than any code hierarchy (the XML adds 3 levels to it), and far from Python's
+# recursion limit, which the walks over codes and unread elements would otherwise reach.
+MAX_DEPTH = 100
+
+
 class RefiError(ValueError):
     """A foreign REFI-QDA file we cannot read; the message names the file and the element."""
 
@@ -96,14 +101,22 @@ class RefiReader:
         self.notes: Counter[str] = Counter()
 
     def parse(self, data: bytes) -> ET.Element:
-        """Parse XML and drop namespaces: tools disagree on them, and tags are unambiguous."""
+        """Parse XML and drop namespaces: tools disagree on them, and tags are unambiguous.
+        (expat refuses entity bombs and external entities by itself.)"""
         try:
             root = ET.fromstring(data)
-        except ET.ParseError as exc:
+        except (ET.ParseError, LookupError, ValueError) as exc:  # LookupError: encoding='x'
             raise RefiError(f"{self.path}: not well-formed XML ({exc})") from None
-        for el in root.iter():
+        # Code trees and the element walks over them recurse: bound the depth first.
+        stack = [(root, 1)]
+        while stack:
+            el, depth = stack.pop()
+            if depth > MAX_DEPTH:
+                raise RefiError(f"{self.path}: elements nested more than {MAX_DEPTH} deep "
+                                f"(at <{el.tag}>)")
             if isinstance(el.tag, str):
                 el.tag = el.tag.rpartition("}")[2]
+            stack.extend((child, depth + 1) for child in el)
         return root
 
     def error(self, el: ET.Element, message: str) -> RefiError:

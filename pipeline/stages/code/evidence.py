@@ -8,12 +8,10 @@
 """
 from __future__ import annotations
 
-import csv
-import io
-
 import pandas as pd
 
 from pipeline.codebook.review import decision_problem
+from pipeline.core.csvio import CsvError, read_rows
 from pipeline.core.errors import Problem, error
 from pipeline.core.inputs import SourceFile
 
@@ -24,17 +22,18 @@ REVIEW_COLUMNS = ("item_id", "segment_id", "code_id", "decision", "reviewer")
 def _rows(src: SourceFile, required: tuple[str, ...], problems: list[Problem]
           ) -> list[tuple[int, dict[str, str]]]:
     try:
-        reader = csv.DictReader(io.StringIO(src.data.decode("utf-8-sig")))
-        header = reader.fieldnames or []
-        missing = [c for c in required if c not in header]
-        if missing:
-            problems.append(error(src.path, 1, f"missing column(s): {', '.join(missing)}"))
-            return []
-        return [(reader.line_num, {k: (v or "").strip() for k, v in row.items() if k})
-                for row in reader]
-    except (UnicodeDecodeError, csv.Error) as exc:
+        header, records = read_rows(src.data.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
         problems.append(error(src.path, 0, f"cannot read as UTF-8 CSV ({exc})"))
         return []
+    except CsvError as exc:
+        problems.append(error(src.path, exc.line, str(exc)))
+        return []
+    missing = [c for c in required if c not in header]
+    if missing:
+        problems.append(error(src.path, 1, f"missing column(s): {', '.join(missing)}"))
+        return []
+    return [(line, {k: (v or "").strip() for k, v in row.items() if k}) for line, row in records]
 
 
 def read_coverage(src: SourceFile | None, citation_ids: set[str]

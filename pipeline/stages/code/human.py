@@ -12,12 +12,10 @@ Human codes are authoritative: the automatic coder never overwrites them.
 """
 from __future__ import annotations
 
-import csv
-import io
-
 import numpy as np
 import pandas as pd
 
+from pipeline.core.csvio import CsvError, read_rows
 from pipeline.core.errors import Problem, error, warning
 from pipeline.core.inputs import SourceFile
 from pipeline.formats.text import file_to_transcript, find_quote
@@ -34,19 +32,19 @@ def read_csv_codings(src: SourceFile, texts: dict[str, str], code_ids: set[str],
     problems: list[Problem] = []
     tally: dict[str, list[int]] = {"converted": [], "unchecked": []}
     try:
-        reader = csv.DictReader(io.StringIO(src.data.decode("utf-8-sig")))
-        header = reader.fieldnames or []
+        header, records = read_rows(src.data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         return pd.DataFrame(columns=SPAN_COLUMNS), [error(src.path, 0, f"not UTF-8 ({exc})")]
+    except CsvError as exc:
+        return pd.DataFrame(columns=SPAN_COLUMNS), [error(src.path, exc.line, str(exc))]
     missing = [c for c in REQUIRED if c not in header]
     if missing or not ({"start_char", "end_char"} <= set(header) or "quote" in header):
         need = ", ".join(missing) or "start_char and end_char, or quote"
         return pd.DataFrame(columns=SPAN_COLUMNS), [error(src.path, 1, f"missing column(s): "
                                                           f"{need}")]
     rows = []
-    for row in reader:
-        span = _row_span(row, reader.line_num, src.path, texts, code_ids, problems,
-                         dropped or {}, tally)
+    for line, row in records:
+        span = _row_span(row, line, src.path, texts, code_ids, problems, dropped or {}, tally)
         if span is not None:
             rows.append(span)
     return pd.DataFrame(rows, columns=SPAN_COLUMNS), problems + _tally_notes(src.path, tally)

@@ -72,13 +72,15 @@ def _parse_item(item, path: str, i: int, line: int, problems: list[Problem]
     action = actions[0]
     unknown = keys - {action} - EXTRA[action]
     if unknown:
-        problems.append(error(path, line, f"{action}: unknown key(s) {', '.join(sorted(unknown))}"
-                              f" (allowed: {', '.join(sorted(EXTRA[action]))})"))
+        # keys may be numbers or booleans too (`1: x`), so they are sorted and shown as text
+        named = ", ".join(sorted(map(str, unknown)))
+        problems.append(error(path, line, f"{action}: unknown key(s) {named} (allowed: "
+                              f"{', '.join(sorted(EXTRA[action]))})"))
         return None
     raw = item[action]
     targets = tuple(raw) if isinstance(raw, list) else (raw,)
-    if not all(isinstance(t, str) and t for t in targets) or (action == "merge"
-                                                               and len(targets) < 2):
+    named = bool(targets) and all(isinstance(t, str) and t for t in targets)  # `accept: []`
+    if not named or (action == "merge" and len(targets) < 2):
         problems.append(error(path, line, f"{action}: name category keys (merge needs two or "
                               f"more)"))
         return None
@@ -97,12 +99,15 @@ def _parse_item(item, path: str, i: int, line: int, problems: list[Problem]
 def _check_fields(action: str, item: dict) -> str:
     """What is wrong with the decision's own fields, or '' when nothing is."""
     if "label" in item and not (isinstance(item["label"], str) and item["label"].strip()):
-        return "label is empty"
+        return "label must be a non-empty text"
+    if not isinstance(item.get("memo", ""), str | None):
+        return "memo must be text"
     if action == "rename" and "label" not in item:
         return "rename needs a label"
     if action == "promote" and not re.match(r"^[a-z][a-z0-9_]*$", str(item.get("code_id", ""))):
         return "code_id must be a snake_case code id"
-    if action == "split" and item.get("term") and len(str(item["term"]).split()) != 1:
+    if action == "split" and item.get("term") and not (
+            isinstance(item["term"], str) and len(item["term"].split()) == 1):
         return "term must be a single word (it is matched against lemmas)"
     segments = item.get("segments")
     if segments is not None and not (isinstance(segments, list) and all(
