@@ -8,6 +8,8 @@ import pytest
 
 from tests.fixtures import ROOT, SITES_CSV, STUDY_TOML, copy_project
 
+pytest_plugins = ["tests.browser"]   # the `browser` fixture: headless Chromium
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--slow", action="store_true", help="also run tests marked slow")
