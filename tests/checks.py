@@ -28,23 +28,35 @@ def markdown_quotes(path: Path) -> list[tuple[str, str, int]]:
 
 
 def docx_quotes(path: Path) -> list[tuple[str, str, int]]:
-    found = []
+    """Quotes in a DOCX; one quote may span several Quote paragraphs (its own paragraphs)."""
+    found, parts = [], []
     for para in docx.Document(str(path)).paragraphs:
-        if para.style.name == "Quote":
-            m = QUOTE.match(para.text.strip())
-            assert m, para.text
+        if para.style.name != "Quote":
+            assert not parts, f"{path.name}: quote without its citation: {parts!r}"
+            continue
+        parts.append(para.text.strip())
+        m = QUOTE.match("\n\n".join(parts))
+        if m:
             found.append((m["text"], m["locator"].split(" ")[0], int(m["turn"])))
+            parts = []
+    assert not parts, f"{path.name}: quote without its citation: {parts!r}"
     return found
+
+
+def _verbatim(text: str) -> re.Pattern:
+    """The quote's words in order with any whitespace between them: a document may join
+    the transcript's hard line breaks, which are layout, not words."""
+    return re.compile(r"\s+".join(map(re.escape, text.split())))
 
 
 def check(quotes, tables) -> int:
     texts = tables["transcripts"].set_index("citation_id")["text"]
     turns = tables["turns"].set_index(["citation_id", "turn"])
     for text, cid, turn in quotes:
-        start = texts[cid].find(text)
-        assert start >= 0, f"not verbatim in {cid}: {text[:60]!r}"
+        m = _verbatim(text).search(texts[cid])
+        assert m, f"not verbatim in {cid}: {text[:60]!r}"
         span = turns.loc[(cid, turn)]
-        assert span["start_char"] <= start and start + len(text) <= span["end_char"], \
+        assert span["start_char"] <= m.start() and m.end() <= span["end_char"], \
             f"{cid} ¶{turn}: quote is not inside the cited turn"
     return len(quotes)
 

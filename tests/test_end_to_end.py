@@ -131,7 +131,8 @@ def test_documents_and_figures(fixture_project: Path) -> None:
     cross = (out / "cross_case.md").read_text(encoding="utf-8")
     assert "(figures/saturation.png)" in cross
     assert sorted(p.name for p in (out / "figures").iterdir()) == [
-        "saturation.png", "saturation.svg", "site_theme_heatmap.png", "site_theme_heatmap.svg"]
+        "saturation.alt.txt", "saturation.png", "saturation.svg", "site_theme_heatmap.alt.txt",
+        "site_theme_heatmap.png", "site_theme_heatmap.svg"]
 
 
 def test_every_quote_in_every_output_is_verbatim_at_its_locator(fixture_project: Path,

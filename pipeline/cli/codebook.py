@@ -19,7 +19,7 @@ def codebook() -> None:
 
 
 @codebook.command("check")
-@project_options
+@project_options(lock=False)
 def codebook_check(catalog: Catalog, cfg: Config, quiet: bool) -> None:
     """Validate every codebook; list each problem with file, code and line (exit 1 on errors).
 
@@ -40,7 +40,7 @@ def codebook_check(catalog: Catalog, cfg: Config, quiet: bool) -> None:
 
 @codebook.command("show")
 @click.option("--details", "-d", is_flag=True, help="Also print definitions and keywords.")
-@project_options
+@project_options(lock=False)
 def codebook_show(catalog: Catalog, cfg: Config, quiet: bool, details: bool) -> None:
     """Print the code tree.
 

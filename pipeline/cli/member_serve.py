@@ -31,7 +31,9 @@ THREADS = 4
               help="Port to listen on; 0 picks a free one.")
 @click.option("--token", default=None, metavar="TOKEN",
               help="The session's access token (default: a new random one; for tests).")
-@project_options
+# No outputs lock: the session runs for the whole meeting and writes only into
+# codebooks/member_checks/; holding the lock would stop every `qda analyze` meanwhile.
+@project_options(lock=False)
 def serve(catalog: Catalog, cfg: Config, quiet: bool, site: str, round_no: int | None,
           host: str, port: int, token: str | None) -> None:
     """Run the member-check session page for SITE's round until Ctrl+C.

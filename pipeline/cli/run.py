@@ -73,7 +73,7 @@ def stage_command(name: str) -> click.Command:
 
 @click.command()
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1).")
-@project_options
+@project_options(lock=False)
 def validate(catalog: Catalog, cfg: Config, quiet: bool, strict: bool) -> None:
     """Check the corpus, codebooks, human codings and decisions; list every problem at once;
     writes nothing.
@@ -154,7 +154,7 @@ class _any_theme(set):
 
 
 @click.command()
-@project_options
+@project_options(lock=False)
 def status(catalog: Catalog, cfg: Config, quiet: bool) -> None:
     """Say which stages are up to date and what the outputs hold.
 
@@ -175,7 +175,7 @@ def config() -> None:
 
 
 @config.command("show")
-@project_options
+@project_options(lock=False)
 def config_show(catalog: Catalog, cfg: Config, quiet: bool) -> None:
     """Print every parameter with its meaning and valid range, as a config file.
 

@@ -9,6 +9,8 @@ exports and run.json out.
 - Every write is atomic (temporary file, then rename), so an interrupted run leaves the
   previous outputs intact. Nothing here writes into corpus/, and into codebooks/ only new
   files (`write_new`): what a researcher wrote is never overwritten.
+- One writer at a time: commands and the runner hold `lock()` (outputs/.lock, see
+  pipeline/core/lock.py) while they write.
 """
 from __future__ import annotations
 
@@ -16,7 +18,8 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +27,9 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from pipeline.core.cache import JsonCache
+from pipeline.core.config import PathParams
 from pipeline.core.errors import InputError, PipelineError, error
-from pipeline.core.files import atomic_write, write_bytes
+from pipeline.core.files import atomic_write, remove_temporaries, write_bytes
 from pipeline.core.inputs import (
     CODING_SUFFIXES,
     INTERPRETATIONS,
@@ -39,6 +43,7 @@ from pipeline.core.inputs import (
     KeyHistory,
     make_source,
 )
+from pipeline.core.lock import hold, is_held, lock_path
 from pipeline.core.schemas import FILE_SETS, SCHEMAS, check, to_arrow
 
 PROVENANCE_KEY = b"qda.provenance"
@@ -91,6 +96,7 @@ class Catalog:
         self.corpus_dir = self._inside(paths.get("corpus", "corpus"))
         self.codebooks_dir = self._inside(paths.get("codebooks", "codebooks"))
         self.outputs = self._inside(paths.get("outputs", "outputs"))
+        self.lock_timeout = float(paths.get("lock_timeout", PathParams.lock_timeout))
 
     def _inside(self, rel: str) -> Path:
         path = (self.root / rel).resolve()
@@ -104,6 +110,21 @@ class Catalog:
         if resolved.is_relative_to(self.root):
             return resolved.relative_to(self.root).as_posix()
         return str(path)
+
+    @contextmanager
+    def lock(self, command: str | None = None, echo: Callable[[str], None] = lambda s: None
+             ) -> Iterator[Path]:
+        """Hold the outputs folder's lock for a `with` block: waits up to `lock_timeout`
+        seconds for another process's run, then raises LockError naming it. Re-entrant within
+        a process. `command` is what the lock file records (default: this process's
+        command line). On first taking it, the temporary files a killed run left behind
+        (they may hold interview text) are removed: no other writer can be running."""
+        first = not is_held(self.outputs)
+        with hold(self.outputs, command, self.lock_timeout, echo,
+                  self.rel(lock_path(self.outputs))) as path:
+            if first:
+                remove_temporaries([self.outputs, self.codebooks_dir, self.corpus_dir])
+            yield path
 
     # ---- researcher inputs ------------------------------------------------------------
     def read_corpus(self) -> Corpus:

@@ -31,11 +31,20 @@ def params(cls: type[T]) -> type[T]:
 
 @params
 class PathParams:
-    """[paths]: where the project's folders are, relative to the project folder."""
+    """[paths]: where the project's folders are, and how long to wait for another run's lock.
+
+    Folders are relative to the project folder."""
     corpus: Annotated[str, Field(description="Transcripts and study metadata.")] = "corpus"
     codebooks: Annotated[str, Field(description=(
         "Codebooks, human codings and decisions."))] = "codebooks"
     outputs: Annotated[str, Field(description="Everything the pipeline writes.")] = "outputs"
+    # Long enough to let a short command (an export, a run with little out of date) finish,
+    # short enough that a second analysis behind a long one stops and says so rather than
+    # sitting silent for minutes and then overwriting it with settings that may be stale.
+    lock_timeout: Annotated[float, Field(ge=0, description=(
+        "Seconds a command that writes into outputs/ waits while another run holds its lock "
+        "(outputs/.lock) before it stops with an error naming that run; 0 stops at once."
+    ))] = 30.0
 
 
 def field_docs(cls: type) -> dict[str, dict[str, Any]]:

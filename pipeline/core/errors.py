@@ -42,6 +42,10 @@ class ConfigError(PipelineError):
     """The configuration is invalid (unknown key, bad value, missing file)."""
 
 
+class LockError(PipelineError):
+    """Another run holds the lock on the outputs folder (pipeline/core/lock.py)."""
+
+
 class InputError(PipelineError):
     """One or more input files are invalid; carries every problem found."""
 

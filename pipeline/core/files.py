@@ -13,7 +13,9 @@ from pathlib import Path
 
 # Zip entries get this date (zip cannot store earlier ones), so one export equals the next.
 FIXED_DATE = (1980, 1, 1, 0, 0, 0)
-_CORE_DATE = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+# An Office file's created/modified properties: dropped (a fixed 1980 or the template's 2013
+# would be a false date; the real one would change the bytes on every run).
+_CORE_DATE = re.compile(rb"<dcterms:(created|modified)\b[^>]*(/>|>[^<]*</dcterms:\1>)")
 # The temporary files atomic_write makes: ".<name>.<8 random characters>.tmp".
 _TEMPORARY = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")
 
@@ -78,11 +80,10 @@ def deterministic_zip(entries: Iterable[tuple[str, bytes]]) -> bytes:
 
 
 def fix_office_dates(data: bytes) -> bytes:
-    """An Office file (DOCX, XLSX) rewritten with fixed zip dates and fixed created/modified
+    """An Office file (DOCX, XLSX) rewritten with fixed zip dates and without created/modified
     properties, so equal content gives equal bytes."""
-    stamp = b"%04d-%02d-%02dT00:00:00Z" % FIXED_DATE[:3]
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         entries = [(name, archive.read(name)) for name in archive.namelist()]
     return deterministic_zip(
-        (name, _CORE_DATE.sub(rb"\g<1>" + stamp + rb"\g<2>", body)
-         if name == "docProps/core.xml" else body) for name, body in entries)
+        (name, _CORE_DATE.sub(b"", body) if name == "docProps/core.xml" else body)
+        for name, body in entries)

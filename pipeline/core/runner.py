@@ -145,19 +145,23 @@ class Runner:
     def run(self, stages: Iterable[Stage] = STAGES, force: bool | Iterable[str] = False
             ) -> list[StageReport]:
         """Run `stages` in order (each only if out of date, or if named in `force`); when all
-        succeed, merge their reports into run.json. A failure leaves run.json untouched."""
+        succeed, merge their reports into run.json. A failure leaves run.json untouched.
+
+        The whole run holds the outputs lock (a command holding it already goes on), so no
+        other process writes tables between this run's stages."""
         stages = list(stages)
         forced = {s.name for s in stages} if force is True else set(force or ())
-        started = _now()
-        reports = []
-        for stage in stages:
-            self.echo(f"{stage.name}: {stage.description} ...")
-            reports.append(self.run_stage(stage, stage.name in forced))
-        self.catalog.update_run_log(
-            {"started": started, "finished": _now(), "versions": versions(),
-             "config": self.cfg.as_dict(), "order": [s.name for s in STAGES],
-             "last_run": [r.name for r in reports]},
-            [dict(r.as_dict(), code=code_hash(s)) for r, s in zip(reports, stages)])
+        with self.catalog.lock(echo=self.echo):
+            started = _now()
+            reports = []
+            for stage in stages:
+                self.echo(f"{stage.name}: {stage.description} ...")
+                reports.append(self.run_stage(stage, stage.name in forced))
+            self.catalog.update_run_log(
+                {"started": started, "finished": _now(), "versions": versions(),
+                 "config": self.cfg.as_dict(), "order": [s.name for s in STAGES],
+                 "last_run": [r.name for r in reports]},
+                [dict(r.as_dict(), code=code_hash(s)) for r, s in zip(reports, stages)])
         return reports
 
 

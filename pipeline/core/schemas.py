@@ -325,7 +325,7 @@ SCHEMAS["quote_balance"] = {
 SCHEMAS.update(member_schemas(SCHEMAS["case_blocks"]))
 
 FILE_SETS: dict[str, str] = {
-    "figures": "figures/: the site x theme heatmap and the saturation curve (PNG, SVG)",
+    "figures": "figures/: the site x theme heatmap and the saturation curve (PNG, SVG, alt text)",
     "case_documents": "cases/<site>.md and .docx, cross_case.md and .docx, and "
                       "cases/pre_member_check/<site>.md and .docx",
     "packet_documents": "member_check/<site>/packet.md, .docx, .html and the blank response "

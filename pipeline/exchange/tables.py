@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.core.files import FIXED_DATE, fix_office_dates
+from pipeline.core.order import natural_key
 
 if TYPE_CHECKING:
     from pipeline.privacy import Redactor
@@ -80,13 +81,6 @@ def select(df: pd.DataFrame, site: list[str] | None, theme: list[str] | None) ->
         if values and column in df.columns:
             keep &= df[column].isin(values)
     return df[keep].reset_index(drop=True)
-
-
-def natural_key(value: object) -> tuple:
-    """Sort key that puts O2 before O10; the full string breaks ties (O01 vs O1)."""
-    text = str(value)
-    parts = re.split(r"(\d+)", text)   # text, digits, text, ...: types align position-wise
-    return tuple(int(p) if i % 2 else p.lower() for i, p in enumerate(parts)) + (text,)
 
 
 def widen(df: pd.DataFrame, index: str, columns: str, values: str) -> pd.DataFrame:

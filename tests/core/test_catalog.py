@@ -234,3 +234,20 @@ def test_temporaries_of_a_killed_run_are_removed_and_nothing_else(tmp_path: Path
         p.write_text("x")
     assert remove_temporaries([tmp_path, tmp_path / "missing"]) == sorted(stale)
     assert all(p.exists() for p in kept) and not any(p.exists() for p in stale)
+
+
+def test_taking_the_lock_removes_what_a_killed_run_left(make_project) -> None:
+    """kill -9 skips atomic_write's clean-up: its temporary file (interview text) stayed."""
+    root = make_project({"O1_Principal#1_5.14.txt": "I: Hi\nP: Hello\n"})
+    left = [root / "outputs" / "cases" / ".O1.md.k2j4h5g6.tmp",
+            root / "codebooks" / ".lfm.yml.a1b2c3d4.tmp"]
+    for p in left:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text("P: confidential words")
+    cat = Catalog(root, {})
+    with cat.lock():
+        assert not any(p.exists() for p in left)
+        mine = root / "outputs" / ".segments.parquet.zzzzzzzz.tmp"
+        mine.write_text("a write in progress")
+        with cat.lock():       # re-entered: this process's own writes are left alone
+            assert mine.exists()

@@ -11,6 +11,7 @@ from pipeline.core import provenance
 from pipeline.core.catalog import Catalog
 from pipeline.core.config import Config, load_config
 from pipeline.core.errors import InputError, PipelineError
+from pipeline.core.lock import LOCK_FILE
 from pipeline.core.registry import BY_NAME, STAGES, Stage, upstream
 from pipeline.core.runner import Runner, code_hash
 from pipeline.render.params import DocumentParams
@@ -50,7 +51,7 @@ def test_runner_alone_produces_the_whole_analysis_and_a_second_run_runs_nothing(
                                                                 "O2.docx", "O2.md"]
     assert (out / "cross_case.md").is_file() and (out / "figures" / "saturation.png").is_file()
     written = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()
-               and ".cache" not in p.parts and p.name != "run.json"}
+               and ".cache" not in p.parts and p.name not in ("run.json", LOCK_FILE)}
     second = run(project)
     assert set(statuses(second).values()) == {"up to date"}
     assert {p: p.stat().st_mtime_ns for p in written} == written
@@ -138,7 +139,7 @@ def test_provenance_is_recorded(project: Path) -> None:
     assert prov["nlp"].startswith("spacy.blank('en') + sentencizer + lemmatizer (spaCy 3.")
     assert "nlp" not in cat.provenance("themes")
     figures = cat.provenance("figures")
-    assert figures["stage"] == "figures" and figures["files"] == 4
+    assert figures["stage"] == "figures" and figures["files"] == 6
     log = cat.run_log()
     assert [s["name"] for s in log["stages"]] == [s.name for s in STAGES]
     assert log["stages"][0]["cache_misses"] == 3   # the session's first, cold run
@@ -246,3 +247,18 @@ def test_warnings_stay_outstanding_while_the_stage_is_up_to_date(project: Path) 
     decisions.write_text(decisions.read_text().replace("  - reject: X-000000\n", ""))
     fixed = run(project)["compare"]
     assert fixed.status == "ran" and fixed.warnings == []
+
+
+def test_a_site_that_left_the_corpus_leaves_no_case_documents_behind(project: Path) -> None:
+    """Its case summary, DOCX and packet once stayed in outputs/ after the site was gone."""
+    (project / "corpus" / "transcripts" / "O2_Director#1_5.10.txt").unlink()
+    sites = project / "corpus" / "sites.csv"
+    sites.write_text("".join(line for line in sites.read_text().splitlines(keepends=True)
+                             if not line.startswith("O2,")))
+    for coded in (project / "codebooks" / "codings").glob("*.csv"):  # its codings go too
+        coded.write_text("".join(line for line in coded.read_text().splitlines(keepends=True)
+                                 if "O2_" not in line))
+    run(project)
+    out = project / "outputs"
+    assert sorted(p.name for p in (out / "cases").iterdir()) == ["O1.docx", "O1.md"]
+    assert not [p for p in out.rglob("*O2*") if p.is_file()]

@@ -1,4 +1,5 @@
 import pandas as pd
+import pytest
 
 from pipeline.render.figures import saturation_figure
 
@@ -45,7 +46,8 @@ def test_heatmap_marks_machine_made_categories() -> None:
                            "kind": ["code", "category"]})
     fig = heatmap_figure(matrix, themes, ["O1"])
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["Alpha", "[machine] fund"]
-    assert fig.get_supxlabel().startswith("[machine]: an emerging category")
+    assert fig.get_supxlabel().startswith("Above the line: codebook themes")
+    assert [line.get_ydata()[0] for line in fig.axes[0].lines] == [0.5]  # the dividing line
 
 
 def test_the_render_stage_writes_png_and_svg_of_each_figure_reproducibly() -> None:
@@ -61,8 +63,80 @@ def test_the_render_stage_writes_png_and_svg_of_each_figure_reproducibly() -> No
     first, warnings = run(sat, matrix, themes, sites, params=FigureParams())
     again, _ = run(sat, matrix, themes, sites, params=FigureParams())
     files = first["figures"]
-    assert sorted(files) == ["figures/saturation.png", "figures/saturation.svg",
+    assert sorted(files) == ["figures/saturation.alt.txt", "figures/saturation.png",
+                             "figures/saturation.svg", "figures/site_theme_heatmap.alt.txt",
                              "figures/site_theme_heatmap.png", "figures/site_theme_heatmap.svg"]
     assert files["figures/saturation.png"][:4] == b"\x89PNG"
     assert files["figures/site_theme_heatmap.svg"].lstrip().startswith(b"<?xml")
     assert first == again and warnings == []
+
+
+
+def _themes(n: int, categories: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
+    ids = [f"code:t{i:02d}" for i in range(n)] + [f"category:c{i}" for i in range(categories)]
+    themes = pd.DataFrame({"theme_id": ids, "label": [i.split(":")[1] for i in ids],
+                           "kind": ["code"] * n + ["category"] * categories})
+    matrix = pd.DataFrame({"site": "O1", "theme_id": ids,
+                           "share_participants": [1.0 - i / 100 for i in range(len(ids))]})
+    return matrix, themes
+
+
+def test_the_heatmap_says_how_many_themes_it_shows_and_lists_categories_last() -> None:
+    from pipeline.render.figures import heatmap_figure
+    matrix, themes = _themes(30, categories=3)
+    matrix.loc[matrix["theme_id"] == "category:c0", "share_participants"] = 2.0  # widest
+    fig = heatmap_figure(matrix, themes, ["O1"], top=10)
+    assert fig.texts[0].get_text().endswith("(the 10 most widely voiced of 33 themes)")
+    rows = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert rows == [f"t{i:02d}" for i in range(9)] + ["[machine] c0"]
+    whole = heatmap_figure(*_themes(4), ["O1"], top=10)
+    assert whole.texts[0].get_text().endswith("(all 4 themes voiced)")
+
+
+@pytest.mark.parametrize("n_sites", [1, 2, 3, 11, 40])
+def test_the_heatmap_fits_its_labels_at_any_number_of_sites(n_sites: int) -> None:
+    """With 1-3 sites the labels were cut off (matplotlib warned on every run); site codes
+    ran together without names."""
+    import warnings
+
+    from pipeline.render.figures import figure_bytes, heatmap_figure
+    matrix, themes = _themes(25)
+    themes.loc[0, "label"] = "A theme with a rather long label that needs wrapping or cutting"
+    sites = [f"O{i}" for i in range(n_sites, 0, -1)]  # given out of order
+    names = {s: f"{s.replace('O', 'Site ')} District School Board" for s in sites}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a constrained-layout warning fails the test
+        fig = heatmap_figure(matrix, themes, sites, names=names)
+        figure_bytes(fig, "png", 50)
+        fig.canvas.draw()  # lay out at the figure's own resolution before measuring
+    ax = fig.axes[0]
+    ticks = [t.get_text() for t in ax.get_xticklabels()]
+    assert ticks[0].startswith("O1 Site 1") and ticks[-1].startswith(f"O{n_sites} ")
+    assert all(len(t) <= 24 for t in ticks) and ax.get_xticklabels()[0].get_rotation() == 60
+    assert ax.get_yticklabels()[0].get_text().endswith("…")
+    renderer = fig.canvas.get_renderer()
+    box = fig.bbox
+    for label in [*ax.get_xticklabels(), *ax.get_yticklabels()]:
+        extent = label.get_window_extent(renderer)
+        assert extent.x0 >= box.x0 - 1 and extent.x1 <= box.x1 + 1 and extent.y0 >= box.y0 - 1
+
+
+def test_saturation_lines_are_in_natural_order_and_each_site_looks_different() -> None:
+    rows = [("overall", 1, 1, 1)] + [(f"O{i}", 1, 1, 1) for i in (11, 2, 10, 1, 3, 4, 5, 6, 7,
+                                                                    8, 9)]
+    sat = pd.DataFrame(rows, columns=["scope", "order", "new_categories",
+                                      "cumulative_categories"])
+    right = saturation_figure(sat).axes[1]
+    assert [line.get_label() for line in right.lines] == [f"O{i}" for i in range(1, 12)]
+    looks = [(line.get_color(), line.get_linestyle(), line.get_marker()) for line in right.lines]
+    assert len(set(looks)) == 11 and len({c for c, _, _ in looks}) == 7
+    assert all(c != "#000000" for c, _, _ in looks)  # black is the overall curve
+
+
+def test_alt_text_names_the_rows_and_columns() -> None:
+    from pipeline.render.figures import alt_text, heatmap_figure
+    matrix, themes = _themes(2)
+    text = alt_text("site_theme_heatmap", heatmap_figure(matrix, themes, ["O1"],
+                                                         names={"O1": "Alder"}))
+    assert text.startswith("Heatmap. Share of each site's participants voicing the theme")
+    assert "Columns: 1 sites (O1 Alder). Rows: t00; t01." in text

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from pipeline.core.blocks import Doc
+from pipeline.core.order import natural_key
 from pipeline.stages.cases.evidence import evidence_basis
 
 BALANCE_COLUMNS = ["dimension", "value", "n_quotes", "quote_share", "n_participants",
@@ -20,7 +21,7 @@ def quote_balance(quotes: pd.DataFrame, participants: pd.DataFrame, threshold: f
         people = participants[dim].value_counts()
         said = quotes[dim].value_counts() if len(quotes) else pd.Series(dtype=int)
         values = set(people.index) | set(said.index)
-        for value in sorted(values, key=_site_key if dim == "site" else str):
+        for value in sorted(values, key=natural_key if dim == "site" else str):
             n_q, n_p = int(said.get(value, 0)), int(people.get(value, 0))
             q_share = n_q / max(1, len(quotes))
             p_share = n_p / max(1, len(participants))
@@ -35,14 +36,9 @@ def quote_balance(quotes: pd.DataFrame, participants: pd.DataFrame, threshold: f
 def _voicing(ev, min_share: float) -> pd.DataFrame:
     strong = ev.matrix[ev.matrix["share_participants"] >= min_share]
     out = strong.groupby("theme_id").agg(n_sites=("site", "nunique"),
-                                         sites=("site", lambda s: sorted(s, key=_site_key)),
+                                         sites=("site", lambda s: sorted(s, key=natural_key)),
                                          mean_share=("share_participants", "mean"))
     return out.join(ev.themes.set_index("theme_id")[["label", "kind"]]).reset_index()
-
-
-def _site_key(code: str) -> tuple[int, str]:
-    digits = "".join(ch for ch in code if ch.isdigit())
-    return (int(digits) if digits else 0, code)
 
 
 def category_note(categories: pd.DataFrame, segment_categories: pd.DataFrame) -> str:
@@ -71,6 +67,10 @@ def cross_case_doc(sites: pd.DataFrame, ev, balance: pd.DataFrame, params,
                   f"{params.min_share:.0%} of the site's participants voiced it.")
     doc.paragraph(evidence_basis(ev) + (f" Across the study, {ev.coverage()}."
                                         if len(ev.segments) else ""))
+    doc.paragraph("In the tables, Sites counts the sites where a theme counts as voiced; "
+                  "Share where voiced is the mean, over those sites only, of the share of "
+                  "each site's participants who voiced it. Every theme voiced at one site "
+                  "or more is listed.")
     voiced = _voicing(ev, params.min_share)
     for kind, title in (("code", "Themes across sites (codebook)"),
                         ("category", "Emerging categories across sites")):
@@ -79,18 +79,8 @@ def cross_case_doc(sites: pd.DataFrame, ev, balance: pd.DataFrame, params,
         doc.heading(title, 2)
         if kind == "category" and categories_note:
             doc.paragraph(categories_note)
-        table = [["Theme", f"Sites (of {n_sites})", "Mean share", "Where"]]
-        table += [[r.label, str(r.n_sites), f"{r.mean_share:.0%}", ", ".join(r.sites)]
-                  for r in rows.head(15).itertuples()]
-        doc.table(table)
-        shared = rows[rows["n_sites"] >= 0.7 * n_sites]["label"].tolist()
-        # Site-specific: one or two sites but not every site (in a two-site study a theme
-        # voiced at both is shared, not specific).
-        specific = rows[(rows["n_sites"] <= 2) & (rows["n_sites"] < n_sites)]
-        doc.bullet("Shared (70% of sites or more): " + ("; ".join(shared) or "none"))
-        doc.bullet("Site-specific (one or two sites): " + ("; ".join(
-            f"{r.label} ({', '.join(r.sites)})" for r in specific.itertuples()) or "none"))
-    _balance_section(doc, balance, params.over_representation)
+        _spread(doc, rows, n_sites)
+    _balance_section(doc, balance, params.over_representation, sites)
     doc.heading("Figures", 2)
     doc.image("site_theme_heatmap", "Share of participants voicing each theme, "
               "by site")
@@ -98,7 +88,28 @@ def cross_case_doc(sites: pd.DataFrame, ev, balance: pd.DataFrame, params,
     return doc
 
 
-def _balance_section(doc: Doc, balance: pd.DataFrame, threshold: float) -> None:
+def _spread(doc: Doc, rows: pd.DataFrame, n_sites: int) -> None:
+    """Every voiced theme in a table, then the shared, several-site and site-specific ones."""
+    table = [["Theme", f"Sites (of {n_sites})", "Share where voiced", "Where"]]
+    table += [[r.label, str(r.n_sites), f"{r.mean_share:.0%}", ", ".join(r.sites)]
+              for r in rows.itertuples()]
+    doc.table(table)
+    shared = rows["n_sites"] >= 0.7 * n_sites
+    # Site-specific: one or two sites but not every site (in a two-site study a theme
+    # voiced at both is shared, not specific).
+    specific = (rows["n_sites"] <= 2) & ~shared
+    several = ~shared & ~specific
+    doc.bullet("Shared (70% of sites or more): " + ("; ".join(rows[shared]["label"])
+                                                     or "none"))
+    if several.any():
+        doc.bullet("At several sites (three or more, under 70%): " + "; ".join(
+            f"{r.label} ({r.n_sites})" for r in rows[several].itertuples()))
+    doc.bullet("Site-specific (one or two sites): " + ("; ".join(
+        f"{r.label} ({', '.join(r.sites)})" for r in rows[specific].itertuples()) or "none"))
+
+
+def _balance_section(doc: Doc, balance: pd.DataFrame, threshold: float,
+                     sites: pd.DataFrame) -> None:
     doc.heading("Quote balance", 2)
     flagged = balance[balance["over_represented"]]
     if flagged.empty:
@@ -107,7 +118,10 @@ def _balance_section(doc: Doc, balance: pd.DataFrame, threshold: float) -> None:
     for r in flagged.itertuples():
         doc.bullet(f"Over-represented {r.dimension} {r.value}: {r.quote_share:.0%} of quotes "
                    f"from {r.participant_share:.0%} of participants.")
-    table = [["Role", "Quotes", "Share of quotes", "Share of participants"]]
-    table += [[r.value, str(r.n_quotes), f"{r.quote_share:.0%}", f"{r.participant_share:.0%}"]
-              for r in balance[balance["dimension"] == "role"].itertuples()]
-    doc.table(table)
+    names = dict(zip(sites["site"], sites["name"])) if "name" in sites else {}
+    for dim, title in (("site", "Site"), ("role", "Role")):
+        table = [[title, "Quotes", "Share of quotes", "Share of participants"]]
+        table += [[f"{r.value} {names[r.value]}" if r.value in names else str(r.value),
+                   str(r.n_quotes), f"{r.quote_share:.0%}", f"{r.participant_share:.0%}"]
+                  for r in balance[balance["dimension"] == dim].itertuples()]
+        doc.table(table)

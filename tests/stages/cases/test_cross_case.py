@@ -133,8 +133,12 @@ def test_cross_case_doc_tables_bullets_and_balance() -> None:
                          "accepted suggestions); machine suggestions awaiting review are "
                          "listed apart, in suggestions.md. Emerging categories come from "
                          "machine comparison."),
+        ("paragraph", 0, "In the tables, Sites counts the sites where a theme counts as "
+                         "voiced; Share where voiced is the mean, over those sites only, of "
+                         "the share of each site's participants who voiced it. Every theme "
+                         "voiced at one site or more is listed."),
         ("heading", 2, "Themes across sites (codebook)"),
-        ("table", 0, [["Theme", "Sites (of 4)", "Mean share", "Where"],
+        ("table", 0, [["Theme", "Sites (of 4)", "Share where voiced", "Where"],
                       ["Alpha", "4", "75%", "O1, O2, O3, O10"],
                       ["Delta", "3", "100%", "O1, O2, O3"],
                       ["Epsilon", "3", "83%", "O1, O2, O3"],
@@ -143,7 +147,7 @@ def test_cross_case_doc_tables_bullets_and_balance() -> None:
         ("bullet", 0, "Shared (70% of sites or more): Alpha; Delta; Epsilon"),
         ("bullet", 0, "Site-specific (one or two sites): Anchor (O1, O3); Beta (O2, O10)"),
         ("heading", 2, "Emerging categories across sites"),
-        ("table", 0, [["Theme", "Sites (of 4)", "Mean share", "Where"],
+        ("table", 0, [["Theme", "Sites (of 4)", "Share where voiced", "Where"],
                       ["Cat one", "1", "50%", "O3"]]),
         ("bullet", 0, "Shared (70% of sites or more): none"),
         ("bullet", 0, "Site-specific (one or two sites): Cat one (O3)"),
@@ -151,6 +155,9 @@ def test_cross_case_doc_tables_bullets_and_balance() -> None:
         ("bullet", 0, "Over-represented site O2: 50% of quotes from 17% of participants."),
         ("bullet", 0, "Over-represented role Principal: 40% of quotes from 17% of "
                       "participants."),
+        ("table", 0, [["Site", "Quotes", "Share of quotes", "Share of participants"],
+                      ["O1 A", "2", "20%", "33%"], ["O2 B", "5", "50%", "17%"],
+                      ["O3 C", "2", "20%", "33%"], ["O10 J", "1", "10%", "17%"]]),
         ("table", 0, [["Role", "Quotes", "Share of quotes", "Share of participants"],
                       ["Director", "1", "10%", "17%"],
                       ["Principal", "4", "40%", "17%"],
@@ -170,34 +177,43 @@ def test_quote_balance_section_without_over_representation() -> None:
     start = blocks.index(("heading", 2, "Quote balance"))
     assert blocks[start + 1] == ("paragraph", 0, "No site or role is over-represented among "
                                  "the quotes (quote share above 1.5 times participant share).")
-    assert blocks[start + 2][0] == "table"
-    assert blocks[start + 3] == ("heading", 2, "Figures")
+    assert [b[2][0][0] for b in blocks[start + 2:start + 4]] == ["Site", "Role"]  # tables
+    assert blocks[start + 4] == ("heading", 2, "Figures")
 
 
-def test_tables_list_at_most_fifteen_themes_but_bullets_list_all() -> None:
+def test_tables_list_every_voiced_theme_with_the_middle_band_named() -> None:
+    """Tables used to stop at 15 rows without saying so; themes at 3-6 of 11 sites then
+    appeared nowhere (neither shared nor site-specific)."""
     themes = pd.DataFrame({"theme_id": [f"code:t{i:02d}" for i in range(20)],
                            "label": [f"T{i:02d}" for i in range(20)], "kind": "code"})
-    matrix = pd.DataFrame({"site": ["O1"] * 20, "theme_id": themes["theme_id"],
-                           "share_participants": 1.0})
+    sites = [f"O{i}" for i in range(1, 11)]
+    # t00-t04 at all ten sites, t05-t14 at four sites, t15-t19 at one.
+    matrix = pd.DataFrame([(site, f"code:t{i:02d}", 1.0) for i in range(20)
+                           for site in (sites if i < 5 else sites[:4] if i < 15 else sites[:1])],
+                          columns=["site", "theme_id", "share_participants"])
     blocks = _blocks(cross_case_doc(SITES, _ev(matrix, themes), quote_balance(
         QUOTES, PARTICIPANTS, 1.5), CaseParams()))
-    table = blocks[4][2]
-    assert [r[0] for r in table[1:]] == [f"T{i:02d}" for i in range(15)]
-    assert table[0][1] == "Sites (of 1)"
-    assert blocks[5] == ("bullet", 0, "Shared (70% of sites or more): "
-                         + "; ".join(f"T{i:02d}" for i in range(20)))
+    table = blocks[5][2]
+    assert [r[0] for r in table[1:]] == [f"T{i:02d}" for i in range(20)]
+    assert table[0][1] == "Sites (of 10)"
+    assert blocks[6:9] == [
+        ("bullet", 0, "Shared (70% of sites or more): T00; T01; T02; T03; T04"),
+        ("bullet", 0, "At several sites (three or more, under 70%): "
+                      + "; ".join(f"T{i:02d} (4)" for i in range(5, 15))),
+        ("bullet", 0, "Site-specific (one or two sites): "
+                      + "; ".join(f"T{i:02d} (O1)" for i in range(15, 20)))]
 
 
 def test_min_share_decides_where_a_theme_counts_as_voiced() -> None:
     blocks = _blocks(cross_case_doc(SITES, _ev(), quote_balance(QUOTES, PARTICIPANTS, 1.5),
                                     CaseParams(min_share=0.9)))
     assert "at least 90% of the site's participants" in blocks[1][2]
-    assert blocks[4][2][1:] == [["Delta", "3", "100%", "O1, O2, O3"],
+    assert blocks[5][2][1:] == [["Delta", "3", "100%", "O1, O2, O3"],
                                 ["Alpha", "2", "100%", "O1, O3"],     # ties: by label
                                 ["Epsilon", "2", "100%", "O1, O2"],
                                 ["Anchor", "1", "100%", "O3"],
                                 ["Beta", "1", "100%", "O2"]]
-    assert blocks[5][2] == "Shared (70% of sites or more): Delta"
+    assert blocks[6][2] == "Shared (70% of sites or more): Delta"
 
 
 def test_a_theme_voiced_at_every_site_is_not_site_specific() -> None:
@@ -205,8 +221,8 @@ def test_a_theme_voiced_at_every_site_is_not_site_specific() -> None:
                           columns=["site", "theme_id", "share_participants"])
     blocks = _blocks(cross_case_doc(SITES, _ev(matrix), quote_balance(
         QUOTES, PARTICIPANTS, 1.5), CaseParams()))
-    assert blocks[5] == ("bullet", 0, "Shared (70% of sites or more): Alpha")
-    assert blocks[6] == ("bullet", 0, "Site-specific (one or two sites): Beta (O1)")
+    assert blocks[6] == ("bullet", 0, "Shared (70% of sites or more): Alpha")
+    assert blocks[7] == ("bullet", 0, "Site-specific (one or two sites): Beta (O1)")
 
 
 def test_balance_paragraph_states_the_configured_threshold() -> None:
