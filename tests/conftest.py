@@ -16,6 +16,8 @@ settings.register_profile("qda", derandomize=True, database=None, deadline=None)
 settings.register_profile("qda-explore", database=None, deadline=None)  # fresh examples
 settings.load_profile("qda")
 
+pytest_plugins = ["tests.browser"]   # the `browser` fixture: headless Chromium
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--slow", action="store_true", help="also run tests marked slow")

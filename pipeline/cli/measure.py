@@ -278,5 +278,49 @@ def bench(words: int, one_stage: str | None, root: Path | None, project: Path) -
         click.echo(f"  {'total':<16} {'':<11} {sum(r['seconds'] for r in rows):7.2f}s")
 
 
+@click.command("screenshots")
+@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("docs/screenshots"), show_default=True,
+              help="Folder for the PNG files (relative to the project).")
+@click.option("--site", default="O3", show_default=True, help="Site page to show.")
+@project_options
+def screenshots(catalog: Catalog, cfg: Config, quiet: bool, out: Path, site: str) -> None:
+    """Screenshots of the browsable report (outputs/report/) in headless Chromium, for the
+    README: the overview, a site page and a transcript page, 1280 x 900.
+
+    Needs Debian's chromium and chromium-driver and selenium (`pip install -e .[test]`);
+    run `qda analyze` first.
+
+    \b
+    Example:
+      qda screenshots
+    """
+    import tempfile
+
+    from pipeline.analysis.browser import INSTALL_HINT, missing
+
+    if catalog.provenance("report") is None:
+        raise click.ClickException(f"{catalog.rel(catalog.outputs)}/report/ is missing or "
+                                   f"was edited; run `qda analyze` first")
+    if missing():
+        raise click.ClickException(f"missing: {', '.join(missing())} ({INSTALL_HINT})")
+    from selenium.common.exceptions import WebDriverException
+
+    from pipeline.analysis.screenshots import take
+
+    folder = out if out.is_absolute() else catalog.root / out
+    with tempfile.TemporaryDirectory(prefix="qda-chrome-") as profile:
+        try:
+            shots = take(catalog.outputs / "report", Path(profile), site)
+        except WebDriverException as exc:  # a browser that will not start: a message
+            raise click.ClickException(f"the browser failed: {str(exc).splitlines()[0]}") \
+                from None
+    written = catalog.write_report("screenshots", {folder / n: b for n, b in shots.items()},
+                                   command_provenance("screenshots", cfg, catalog, ["report"]))
+    for path in written:
+        click.echo(f"{catalog.rel(path)}  ({path.stat().st_size // 1024} KB)")
+
+
 def commands() -> list[Any]:
-    return [coding_report, agreement, evaluate_compare, evaluate_coding, tune_coding, bench]
+    return [coding_report, agreement, evaluate_compare, evaluate_coding, tune_coding, bench,
+            screenshots]

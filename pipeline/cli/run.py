@@ -30,6 +30,9 @@ def run_stages(catalog: Catalog, cfg: Config, stages: Iterable[Stage],
     if not quiet and any(r.name == "documents" and r.status == "ran" for r in reports):
         click.echo(f"Case summaries in {catalog.rel(catalog.outputs)}/cases/ and "
                    f"{catalog.rel(catalog.outputs)}/cross_case.md (Markdown and DOCX).")
+    if not quiet and any(r.name == "report" and r.status == "ran" for r in reports):
+        click.echo(f"Browsable report: {catalog.rel(catalog.outputs)}/report/index.html "
+                   f"(confidential: it holds the transcripts; do not share it).")
     if not quiet and any(r.name == "packet_documents" and r.status == "ran" for r in reports):
         click.echo(f"Member-check packets in {catalog.rel(catalog.outputs)}/member_check/ "
                    f"(qda member-check prepare --site SITE hands one out).")

@@ -117,6 +117,16 @@ STAGES: tuple[Stage, ...] = (
                                   "pipeline.render.params", "pipeline.render.templates",
                                   *_MEMBER),
           render=True, description="member-check packets (Markdown, DOCX, HTML) and sheets"),
+    Stage("report", "pipeline.render.report:run", "pipeline.render.params:ReportParams",
+          ("corpus", "transcripts", "sites", "participants", "turns", "segments", "codes",
+           "codings", "read_segments", "suggestions", "categories", "decision_log",
+           "saturation", "themes", "segment_themes", "theme_matrix", "role_matrix",
+           "case_blocks", "case_quotes", "figures", "member_checks"),
+          ("report",), ("pipeline.render.report", "pipeline.render.report_links",
+                        "pipeline.render.report_model", "pipeline.render.report_pages",
+                        "pipeline.render.report_review", "pipeline.render.params",
+                        "pipeline.render.templates.report", "pipeline.study", *_MEMBER),
+          render=True, description="the browsable HTML report: pages linked to the passages"),
 )
 
 BY_NAME = {s.name: s for s in STAGES}

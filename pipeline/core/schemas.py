@@ -332,6 +332,9 @@ FILE_SETS: dict[str, str] = {
                         "sheet sheet.xlsx, sheet.csv (what `qda member-check prepare` hands out)",
     "member_check_report": "member_check_report.md: what member checking changed, per site "
                            "and round",
+    "report": "report/: the browsable HTML report (index.html, a page per site, theme and "
+              "transcript, the matrix, categories, saturation, passages, suggestions); "
+              "confidential, it holds whole transcripts",
 }
 
 

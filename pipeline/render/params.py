@@ -1,7 +1,7 @@
-"""Parameters of the render stages ([figures], [documents])."""
+"""Parameters of the render stages ([figures], [documents], [report])."""
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -21,3 +21,15 @@ class DocumentParams:
     """[documents]: case summaries as Markdown and DOCX."""
     author: Annotated[str, Field(description=(
         "Author recorded in the DOCX properties."))] = "qda pipeline"
+
+
+@params
+class ReportParams:
+    """[report]: the browsable HTML report in outputs/report/."""
+    demonstration: Annotated[Literal["auto", "yes", "no"], Field(description=(
+        "Label every page as demonstration data. auto: when the study name says the "
+        "interviews are fictional (or demonstration, synthetic) or the confirmed codings "
+        "are demonstration codings (coders named demo-...)."))] = "auto"
+    max_suggestions: Annotated[int, Field(ge=0, le=1_000_000, description=(
+        "Machine suggestions listed on the suggestions page, in review order (the page "
+        "says how many more there are)."))] = 1000

@@ -39,8 +39,10 @@ def test_upstream_and_renders() -> None:
     assert [s.name for s in upstream(["code"])] == ["ingest", "segment", "code"]
     before_packets = [s.name for s in STAGES
                       if s.name not in ("packets", "checks", "packet_documents")]
-    assert [s.name for s in upstream(["documents"])] == before_packets
-    # `qda cases` also draws the figures and writes the case documents (not the packets)
+    assert [s.name for s in upstream(["documents"])] == before_packets[:-1]
+    assert before_packets[-3:] == ["figures", "documents", "report"]
+    # `qda cases` also draws the figures, writes the case documents and the report (not the
+    # packets)
     assert [s.name for s in with_renders(upstream(["cases"]))] == before_packets
     assert [s.name for s in upstream(["packet_documents"])][-3:] == [
         "cases", "packets", "packet_documents"]

@@ -2,10 +2,10 @@
 chromedriver; nothing is downloaded): answers given through the page, the server killed
 midway and started again, the session resumed and finished, every answer on disk.
 
-Skipped when the browser or its driver is missing, unless QDA_REQUIRE_BROWSER=1 (CI)."""
+Skipped when the browser or its driver is missing, unless QDA_REQUIRE_BROWSER=1 (CI): the
+`browser` fixture of tests/browser.py."""
 from __future__ import annotations
 
-import os
 import re
 import signal
 import subprocess
@@ -23,49 +23,15 @@ from tests.web import (
     stored,
 )
 
-CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 T01, I01, Q01, Q02 = "O3-R1-T01", "O3-R1-I01", "O3-R1-Q01", "O3-R1-Q02"
 
 try:
-    from selenium import webdriver
     from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import Select, WebDriverWait
-except ImportError:   # _need_browser says so
-    webdriver = None
-
-
-def _need_browser() -> None:
-    """Skip when the browser, its driver or selenium is missing; fail under
-    QDA_REQUIRE_BROWSER=1 (CI installs them)."""
-    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.is_file()]
-    if webdriver is None:
-        missing.append("selenium (pip install selenium)")
-    if not missing:
-        return
-    why = f"missing: {', '.join(missing)} (apt-get install chromium chromium-driver)"
-    if os.environ.get("QDA_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"QDA_REQUIRE_BROWSER=1 but {why}")
-    pytest.skip(why)
-
-
-@pytest.fixture
-def browser(tmp_path: Path):
-    _need_browser()
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run", f"--user-data-dir={tmp_path / 'chrome'}"):
-        options.add_argument(arg)
-    # an explicit driver path: selenium-manager is never asked to find or fetch anything
-    service = webdriver.ChromeService(executable_path=str(CHROMEDRIVER),
-                                      log_output=str(tmp_path / "chromedriver.log"))
-    driver = webdriver.Chrome(service=service, options=options)
-    driver.set_page_load_timeout(30)
-    yield driver
-    driver.quit()
+except ImportError:   # the browser fixture (tests/browser.py) skips or fails the test
+    pass
 
 
 @pytest.fixture
