@@ -125,7 +125,8 @@ STAGES: tuple[Stage, ...] = (
           ("report",), ("pipeline.render.report", "pipeline.render.report_links",
                         "pipeline.render.report_model", "pipeline.render.report_pages",
                         "pipeline.render.report_review", "pipeline.render.params",
-                        "pipeline.render.templates.report", "pipeline.study", *_MEMBER),
+                        "pipeline.render.templates.report", "pipeline.study",
+                        "pipeline.core.csvio", *_MEMBER),
           render=True, description="the browsable HTML report: pages linked to the passages"),
 )
 
