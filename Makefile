@@ -30,7 +30,7 @@ validate: $(READY)
 status: $(READY)
 	$(PY) -m pipeline status
 
-## Run the fast tests: units on small fixtures, one end-to-end run (about 95 s on 2 cores)
+## Run the fast tests: units on small fixtures, one end-to-end run (about 100 s on 2 cores)
 test: $(READY)
 	$(PY) -m pytest -n 2 --dist loadgroup $(ARGS)
 
