@@ -105,6 +105,7 @@ def spawn(args: list[str], cwd: Path | None = None, module: bool = True) -> dict
     time, CPU time (user + system, its own children included) and peak memory, and its
     output's last line parsed as JSON when it is JSON."""
     command = [sys.executable, *(("-m", "pipeline") if module else ()), *args]
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         proc = subprocess.Popen(command, stdout=out, stderr=err, cwd=cwd, env=child_env())
@@ -124,4 +125,7 @@ def spawn(args: list[str], cwd: Path | None = None, module: bool = True) -> dict
         parsed = None
     return {"wall": round(wall, 3), "cpu": round(usage.ru_utime + usage.ru_stime, 3),
             "user": round(usage.ru_utime, 3), "sys": round(usage.ru_stime, 3),
-            "peak_mb": round(usage.ru_maxrss / _MAXRSS_PER_MB, 1), "output": parsed}
+            "peak_mb": round(usage.ru_maxrss / _MAXRSS_PER_MB, 1), "output": parsed,
+            # Other work on the machine: the 1-minute load average before and after. Above
+            # the core count, wall time is waiting for a core rather than this command's work.
+            "load": [load, os.getloadavg()[0] if load is not None else None]}

@@ -22,7 +22,10 @@ def lines(results: dict[str, Any]) -> list[str]:
 
 
 def run_table(run: dict[str, Any]) -> list[str]:
-    head = f"{run['label']} at {run['scale']:g}x ({run['command']})"
+    load = run.get("load") or [None, None]
+    busy = (f"; load average {load[0]:.1f} before, {load[1]:.1f} after"
+            if None not in load else "")
+    head = f"{run['label']} at {run['scale']:g}x ({run['command']}{busy})"
     if run["label"] == "bertopic-style":
         secs = ", ".join(f"{k} {v:.1f} s" for k, v in run.get("seconds", {}).items())
         return [head, f"  {run.get('segments', 0):,} segments, {run.get('topics', 0)} topics; "
