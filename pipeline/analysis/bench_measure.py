@@ -129,3 +129,17 @@ def spawn(args: list[str], cwd: Path | None = None, module: bool = True) -> dict
             # Other work on the machine: the 1-minute load average before and after. Above
             # the core count, wall time is waiting for a core rather than this command's work.
             "load": [load, os.getloadavg()[0] if load is not None else None]}
+
+
+def bertopic_on(root: Path) -> dict[str, Any]:
+    """The BERTopic-style baseline on the segments the analysis at `root` wrote (child side)."""
+    import pandas as pd
+
+    from pipeline.analysis.topic_baseline import INSTALL, available, bertopic_style
+
+    if not available():
+        raise OSError(f"--vs-bertopic needs umap-learn: {INSTALL}")
+    segs = pd.read_parquet(root / "outputs" / "segments.parquet", columns=["text", "lemmas"])
+    result = bertopic_style(segs["text"].tolist(), segs["lemmas"].tolist())
+    return {"segments": len(segs), "topics": result.n_topics,
+            "seconds": {k: round(v, 2) for k, v in result.seconds.items()}}

@@ -87,5 +87,5 @@ def target_lines(results: dict[str, Any]) -> list[str]:
     for t in results["targets"]:
         verdict = "not run" if t["met"] is None else "met" if t["met"] else "NOT met"
         value = "-" if t["measured"] is None else f"{t['measured']:.2f}"
-        out.append(f"  {t['target']:<32} {value:>9} (<= {t['limit']:g})  {verdict}")
+        out.append(f"  {t['target']:<40} {value:>9} (<= {t['limit']:g})  {verdict}")
     return out

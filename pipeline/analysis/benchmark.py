@@ -154,20 +154,6 @@ def _bertopic(root: Path, scale: float, cold: dict[str, Any], echo: Callable[[st
                                                 / ours, 2) if ours else None}
 
 
-def bertopic_on(root: Path) -> dict[str, Any]:
-    """The BERTopic-style baseline on the segments the analysis at `root` wrote (child side)."""
-    import pandas as pd
-
-    from pipeline.analysis.topic_baseline import INSTALL, available, bertopic_style
-
-    if not available():
-        raise BenchmarkError(f"--vs-bertopic needs umap-learn: {INSTALL}")
-    segs = pd.read_parquet(root / "outputs" / "segments.parquet", columns=["text", "lemmas"])
-    result = bertopic_style(segs["text"].tolist(), segs["lemmas"].tolist())
-    return {"segments": len(segs), "topics": result.n_topics,
-            "seconds": {k: round(v, 2) for k, v in result.seconds.items()}}
-
-
 def cold_runs(results: dict[str, Any]) -> dict[float, dict[str, Any]]:
     return {r["scale"]: r for r in results["runs"] if r["label"] == "cold"}
 
