@@ -38,10 +38,9 @@ test: $(READY)
 test-all: $(READY)
 	$(PY) -m pytest -n 2 --dist loadgroup --slow $(ARGS)
 
-## Benchmark: 222 generated interviews (~2M words); wall time and peak memory per stage
+## Benchmark: generated corpus at 0.5x-4x (1x: 222 interviews, 2M words) and BERTopic; per-stage wall, CPU, peak memory to bench/results.json (15-25 min; ARGS=--quick: 2)
 bench: $(READY)
-	@test -f outputs/turns.parquet || $(PY) -m pipeline analyze -q
-	$(PY) -m pipeline bench
+	$(PY) -m pipeline bench --vs-bertopic $(ARGS)
 
 ## Lint the code and check the import contract (setup.cfg [importlinter])
 lint: $(READY)

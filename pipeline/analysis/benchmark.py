@@ -1,108 +1,197 @@
-"""Benchmark: a generated 222-interview, ~2-million-word corpus through every stage.
+"""Benchmark: the generated corpus (`bench_corpus`, 222 interviews and ~2 million words at
+scale 1) through the whole analysis, measured as researchers meet it.
 
-``qda bench`` (``make bench``) builds the corpus deterministically from the shipped
-transcripts' turns, then runs each stage in a fresh process and measures wall time and peak
-memory per stage, cold and again with nothing changed.
+``qda bench`` (``make bench``) runs, each in a fresh ``python -m pipeline`` process:
+- a cold analysis (fresh outputs, every stage) at every scale asked, per stage and in total;
+- at the base scale (1, or the first asked) a re-run with nothing changed, as the real
+  ``python -m pipeline analyze`` command (imports included), then per stage;
+- at the base scale a run after one transcript changed (one participant turn edited);
+- with ``--vs-bertopic``, the BERTopic-style baseline on the same segments.
+Each run records wall time, CPU time (user + system) and peak memory, and the whole run goes
+to bench/results.json with the machine it ran on.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import platform
-import random
-import resource
+import re
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
-from pipeline.core.catalog import Catalog
-from pipeline.core.config import load_config
-from pipeline.core.registry import BY_NAME, STAGES
-from pipeline.core.runner import Runner
+from pipeline.analysis import bench_corpus
+from pipeline.analysis.bench_measure import ChildFailed, spawn
 
-SITES = 11
-PER_SITE = (20, 21, 20, 20, 20, 20, 20, 20, 20, 20, 21)  # 222 interviews
-ROLES = ("Director", "Superintendent", "Principal", "VicePrincipal", "Teacher", "Consultant",
-         "Coordinator", "Coach")
-DAYS = tuple(d for d in range(2, 32) if d not in (7, 8, 14, 15, 21, 22, 23, 28, 29))
-
-
-def generate(source: Path, target: Path, seed: int = 2016, words: int = 9000) -> int:
-    """Write a benchmark corpus under target/corpus from the shipped one; returns words."""
-    cfg = load_config(None)
-    catalog = Catalog(source, cfg.paths)
-    turns = catalog.load("turns")
-    answers = turns[turns["speaker_role"] == "participant"]["text"].tolist()
-    questions = turns[(turns["speaker_role"] == "interviewer") & (turns["n_words"] > 3)]
-    questions = questions["text"].tolist()
-    rng = random.Random(seed)
-    folder = target / "corpus" / "transcripts"
-    folder.mkdir(parents=True)
-    shutil.copy(source / "corpus" / "study.toml", target / "corpus" / "study.toml")
-    shutil.copy(source / "corpus" / "sites.csv", target / "corpus" / "sites.csv")
-    # The codebook, so coding is measured for real (human codings cite the shipped corpus).
-    (target / "codebooks").mkdir()
-    for book in (source / "codebooks").glob("*.yml"):
-        if book.name != "decisions.yml":
-            shutil.copy(book, target / "codebooks" / book.name)
-    total = 0
-    for site in range(1, SITES + 1):
-        counts: dict[str, int] = {}
-        for k in range(PER_SITE[site - 1]):
-            role = "MinistryStaff" if site == SITES else ROLES[k % len(ROLES)]
-            counts[role] = counts.get(role, 0) + 1
-            cid = f"O{site}_{role}#{counts[role]}_5.{DAYS[(site * 2 + k // 10) % len(DAYS)]}"
-            speaker = f"Participant {site}-{k}"
-            lines, n = [f"ID: {cid}", f"Participants: {speaker}", ""], 0
-            while n < words:
-                q, a = rng.choice(questions), rng.choice(answers)
-                lines += [f"Interviewer: {q}", f"{speaker}: {a}", ""]
-                n += len(q.split()) + len(a.split())
-            (folder / f"{cid}.txt").write_text("\n".join(lines), encoding="utf-8")
-            total += n
-    return total
+SCALES = (0.5, 1.0, 2.0, 4.0)
+QUICK = (0.1,)
+# The targets of issue 15, for the base scale at 1 (2 million words).
+TARGETS = {"cold": 60.0, "no change": 2.0, "one changed": 10.0, "peak_mb": 2048.0,
+           "ratio 2": 2.1, "ratio 4": 4.3}
 
 
-class BenchmarkError(Exception):
+class BenchmarkError(ValueError):
     pass
 
 
-def run_one_stage(root: Path, name: str) -> dict:
-    """Run one stage of the project at `root` in this process: seconds and peak memory."""
-    cfg = load_config(None)
-    start = time.perf_counter()
-    report = Runner(Catalog(root, cfg.paths), cfg).run((BY_NAME[name],))[0]
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return {"stage": name, "status": report.status, "seconds": time.perf_counter() - start,
-            "peak_mb": peak_kb / 1024}
+def machine() -> dict[str, Any]:
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
+    return {"machine": platform.machine(), "cores": os.cpu_count(), "usable_cores": usable,
+            "platform": platform.platform(), "python": platform.python_version(),
+            "processor": platform.processor() or platform.machine()}
 
 
-def measure(root: Path) -> list[dict]:
-    """Every stage in a fresh process (`qda bench --stage NAME ROOT`), in run order."""
-    rows = []
-    for stage in STAGES:
-        out = subprocess.run([sys.executable, "-m", "pipeline", "bench", "--stage",
-                              stage.name, str(root)], check=True, capture_output=True,
-                             text=True)
-        rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
-    return rows
+def run(project: Path, scales: Sequence[float] = SCALES, seed: int = bench_corpus.SEED,
+        vs_bertopic: bool = False, echo: Callable[[str], None] = lambda s: None
+        ) -> dict[str, Any]:
+    """Generate and measure every scale (the base scale first); the results as a dict."""
+    scales = sorted(set(scales))
+    if not scales:
+        raise BenchmarkError("no scale to run")
+    base = 1.0 if 1.0 in scales else scales[0]
+    if vs_bertopic:
+        from pipeline.analysis.topic_baseline import INSTALL, available
 
-
-def run(project: Path, words: int = 9000) -> dict:
-    """Generate the corpus from `project`'s analysed transcripts, then time it cold and with
-    nothing changed."""
-    if not Catalog(project, None).exists("turns"):
-        raise BenchmarkError("run `make analyze` first: the benchmark corpus is built from "
-                             "the shipped corpus's turns")
+        if not available():  # said before the long runs, not after them
+            raise BenchmarkError(f"--vs-bertopic needs umap-learn: {INSTALL}")
+    source = bench_corpus.load_source(project)
+    results: dict[str, Any] = {
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": machine(), "seed": seed, "base_scale": base, "corpora": {}, "runs": []}
+    started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="qda-bench-") as tmp:
-        total = generate(project, Path(tmp), words=words)
-        runs = {label: measure(Path(tmp)) for label in ("cold", "no change")}
-    return {"interviews": sum(PER_SITE), "words": total, "sites": SITES,
-            "machine": machine(), "runs": runs}
+        for scale in [base, *(s for s in scales if s != base)]:
+            root = Path(tmp) / f"scale-{scale:g}"
+            echo(f"generating the corpus at {scale:g}x ...")
+            info = bench_corpus.generate(project, root, scale, seed, source)
+            results["corpora"][f"{scale:g}"] = info.as_dict()
+            echo(f"  {info.interviews} interviews, {info.words:,} words in {info.seconds:.1f} s")
+            results["runs"] += _measure_scale(root, scale, scale == base, vs_bertopic, echo)
+            shutil.rmtree(root)  # a 4x corpus and its outputs take a few GB
+    results["seconds"] = round(time.perf_counter() - started, 1)
+    results["scaling"] = scaling(results)
+    results["targets"] = targets(results)
+    return results
 
 
-def machine() -> str:
-    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+def _measure_scale(root: Path, scale: float, base: bool, vs_bertopic: bool,
+                   echo: Callable[[str], None]) -> list[dict[str, Any]]:
+    runs = [_analysis(root, scale, "cold", echo)]
+    if base:
+        runs.append(_command(root, scale, echo))
+        runs.append(_analysis(root, scale, "no change, per stage", echo))
+        edited = change_one_transcript(root)
+        echo(f"  changed {edited}")
+        runs.append(dict(_analysis(root, scale, "one changed", echo), changed=edited))
+        if vs_bertopic:
+            runs.append(_bertopic(root, scale, runs[0], echo))
+    return runs
+
+
+def _analysis(root: Path, scale: float, label: str, echo: Callable[[str], None]
+              ) -> dict[str, Any]:
+    """One instrumented analysis (`qda bench --measure ROOT`: the runner `qda analyze` uses,
+    timing each stage) in a fresh process."""
+    echo(f"  {label} at {scale:g}x ...")
+    try:
+        child = spawn(["bench", "--measure", str(root)])
+    except ChildFailed as exc:
+        raise BenchmarkError(str(exc)) from None
+    out = child.pop("output") or {}
+    stages = out.get("stages", [])
+    # Resetting the peak before each stage resets what the parent reads too: the command's
+    # peak is the highest stage's when that is higher.
+    child["peak_mb"] = max([child["peak_mb"], *(s["peak_mb"] for s in stages)])
+    return {"label": label, "scale": scale, "command": "python -m pipeline bench --measure",
+            **child, "in_process": out.get("in_process"), "stages": stages}
+
+
+def _command(root: Path, scale: float, echo: Callable[[str], None]) -> dict[str, Any]:
+    """`python -m pipeline analyze -q` itself, as a researcher types it, nothing changed."""
+    echo(f"  no change (the whole command) at {scale:g}x ...")
+    try:
+        child = spawn(["analyze", "-q", "-p", str(root)])
+    except ChildFailed as exc:
+        raise BenchmarkError(str(exc)) from None
+    child.pop("output")
+    log = json.loads((root / "outputs" / "run.json").read_text(encoding="utf-8"))
+    stages = [{"stage": s["name"], "status": s["status"], "wall": s["seconds"]}
+              for s in log.get("stages", [])]
+    return {"label": "no change", "scale": scale, "command": "python -m pipeline analyze -q",
+            **child, "stages": stages}
+
+
+def change_one_transcript(root: Path) -> str:
+    """Edit one participant turn of one plain-text transcript, as a researcher correcting the
+    transcription would: a word changes in the middle of the corpus's first text file."""
+    folder = root / "corpus" / "transcripts"
+    path = sorted(folder.glob("*.txt"))[0]
+    text = path.read_text(encoding="utf-8")
+    edited, n = re.subn(r"\[inaudible\]", "the budget", text, count=1)
+    if not n:  # no marker: a sentence added to the last turn
+        edited = text.rstrip("\n") + " Sorry, one more thing about the budget.\n"
+    path.write_text(edited, encoding="utf-8")
+    return path.name
+
+
+def _bertopic(root: Path, scale: float, cold: dict[str, Any], echo: Callable[[str], None]
+              ) -> dict[str, Any]:
+    echo(f"  BERTopic-style baseline at {scale:g}x ...")
+    try:
+        child = spawn(["bench", "--bertopic", str(root)])
+    except ChildFailed as exc:
+        raise BenchmarkError(str(exc)) from None
+    out = child.pop("output") or {}
+    ours = sum(s["wall"] for s in cold["stages"] if s["stage"] in ("represent", "compare"))
+    return {"label": "bertopic-style", "scale": scale,
+            "command": "python -m pipeline bench --bertopic", **child, **out,
+            "ratio_to_cold": round(child["wall"] / cold["wall"], 2),
+            "ratio_to_represent_compare": round(out.get("seconds", {}).get("total", 0)
+                                                / ours, 2) if ours else None}
+
+
+def cold_runs(results: dict[str, Any]) -> dict[float, dict[str, Any]]:
+    return {r["scale"]: r for r in results["runs"] if r["label"] == "cold"}
+
+
+def scaling(results: dict[str, Any]) -> dict[str, Any]:
+    """Cold wall and CPU time at each scale over the base scale's, beside the words' ratio."""
+    cold, base = cold_runs(results), results["base_scale"]
+    words = {float(k): v["words"] for k, v in results["corpora"].items()}
+    out = {}
+    for scale, r in sorted(cold.items()):
+        if scale != base and base in cold:
+            out[f"{scale / base:g}"] = {
+                "scale": scale, "words_ratio": round(words[scale] / words[base], 3),
+                "wall_ratio": round(r["wall"] / cold[base]["wall"], 3),
+                "cpu_ratio": round(r["cpu"] / cold[base]["cpu"], 3)}
+    return out
+
+
+def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """The issue's targets, each measured or not (only at scale 1: they are for 2M words)."""
+    if results["base_scale"] != 1.0:
+        return []
+    by = {r["label"]: r for r in results["runs"] if r["scale"] == 1.0}
+    peak = max((r["peak_mb"] for r in results["runs"]
+                if r["scale"] == 1.0 and r["label"] != "bertopic-style"), default=None)
+    rows = [("cold analysis, 2M words (s)", by.get("cold", {}).get("wall"), TARGETS["cold"]),
+            ("no change, whole command (s)", by.get("no change", {}).get("wall"),
+             TARGETS["no change"]),
+            ("one transcript changed (s)", by.get("one changed", {}).get("wall"),
+             TARGETS["one changed"]),
+            ("peak memory of the analysis at 1x (MB)", peak, TARGETS["peak_mb"])]
+    for k in ("2", "4"):
+        ratio = results["scaling"].get(k, {}).get("wall_ratio")
+        rows.append((f"{k}x time / 1x time", ratio, TARGETS[f"ratio {k}"]))
+    return [{"target": name, "measured": value, "limit": limit,
+             "met": None if value is None else value <= limit} for name, value, limit in rows]
+
+
+def write(results: dict[str, Any], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

@@ -244,38 +244,78 @@ def evaluate_coding(catalog: Catalog, cfg: Config, quiet: bool, shared: Path | N
     click.echo("Written to " + ", ".join(catalog.rel(p) for p in files))
 
 
+def _scales(value: str) -> tuple[float, ...]:
+    try:
+        scales = tuple(float(v) for v in value.split(",") if v.strip())
+    except ValueError:
+        raise click.BadParameter(f"{value!r}: comma-separated numbers, e.g. 0.5,1,2,4") from None
+    if not scales or any(not 0 < s <= 4 for s in scales):
+        raise click.BadParameter("scales are numbers above 0 and at most 4 (IDs run out)")
+    return scales
+
+
 @click.command("bench")
-@click.option("--words", default=9000, show_default=True, help="Words per interview.")
-@click.option("--stage", "one_stage", hidden=True,
-              help="(internal) run one stage of the benchmark corpus at ROOT in this process")
-@click.argument("root", required=False, type=click.Path(path_type=Path))
+@click.option("--scale", "scale", default="0.5,1,2,4", show_default=True,
+              help="Corpus sizes, in multiples of 222 interviews and 2 million words.")
+@click.option("--quick", is_flag=True, help="Scale 0.1 only (22 interviews): a smoke test.")
+@click.option("--vs-bertopic", is_flag=True, help="Also time the BERTopic-style baseline on "
+              "the same segments (needs the bench extra: umap-learn).")
+@click.option("--seed", default=2016, show_default=True, help="Seed of the generated corpus.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Where to write the results [default: PROJECT/bench/results.json].")
 @click.option("--project", "-p", type=click.Path(file_okay=False, path_type=Path),
-              default=".", show_default=True, help="Project whose analysed corpus seeds it.")
-def bench(words: int, one_stage: str | None, root: Path | None, project: Path) -> None:
-    """Benchmark: 222 generated interviews (~2 million words) through every stage, each in a
-    fresh process; wall time and peak memory per stage, cold and with nothing changed.
+              default=".", show_default=True, help="Project whose corpus seeds it.")
+@click.option("--measure", "measure_root", hidden=True, type=click.Path(path_type=Path),
+              help="(internal) run the analysis at this root in this process, per stage")
+@click.option("--bertopic", "bertopic_root", hidden=True, type=click.Path(path_type=Path),
+              help="(internal) run the BERTopic-style baseline on this root's segments")
+def bench(scale: str, quick: bool, vs_bertopic: bool, seed: int, out: Path | None,
+          project: Path, measure_root: Path | None, bertopic_root: Path | None) -> None:
+    """Benchmark: a generated corpus (222 interviews, ~2 million words of distinct text at
+    scale 1, over the shipped corpus's 11 sites, in every transcript format) through the
+    whole analysis. Cold at every scale; at scale 1 also with nothing changed (the real
+    `qda analyze` command) and with one transcript changed. Wall time, CPU time and peak
+    memory per stage and per command, scaling ratios; written to bench/results.json.
 
     \b
     Example:
-      qda bench          # make bench
+      qda bench                 # make bench: 0.5x, 1x, 2x, 4x (15-25 minutes on 2 cores)
+      qda bench --quick         # 0.1x, under two minutes
+      qda bench --scale 1 --vs-bertopic
     """
-    from pipeline.analysis import benchmark
-
-    if one_stage:
-        click.echo(json.dumps(benchmark.run_one_stage(root, one_stage)))
+    if measure_root or bertopic_root:  # a child of the benchmark: one JSON line out
+        click.echo(json.dumps(_bench_child(measure_root, bertopic_root)))
         return
+    from pipeline.analysis import benchmark
+    from pipeline.analysis.bench_report import lines
+
     try:
-        result = benchmark.run(project, words)
+        results = benchmark.run(project, (0.1,) if quick else _scales(scale), seed,
+                                vs_bertopic, lambda s: click.echo(s, err=True))
     except benchmark.BenchmarkError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"benchmark corpus: {result['interviews']} interviews, {result['words']:,} "
-               f"words, {result['sites']} sites (machine: {result['machine']})")
-    for label, rows in result["runs"].items():
-        click.echo(f"{label}:")
-        for r in rows:
-            click.echo(f"  {r['stage']:<16} {r['status']:<11} {r['seconds']:7.2f}s  "
-                       f"peak {r['peak_mb']:7.1f} MB")
-        click.echo(f"  {'total':<16} {'':<11} {sum(r['seconds'] for r in rows):7.2f}s")
+    results["command"] = "qda bench " + " ".join(
+        a for a, on in (("--quick", quick), (f"--scale {scale}", not quick),
+                        ("--vs-bertopic", vs_bertopic)) if on)
+    path = out or project / "bench" / "results.json"
+    benchmark.write(results, path)
+    for line in lines(results):
+        click.echo(line)
+    click.echo(f"Written to {path}")
+
+
+def _bench_child(measure_root: Path | None, bertopic_root: Path | None) -> Any:
+    """A measured child's work; it imports only what `qda analyze` does (the corpus
+    generator, which loads spaCy, stays out of the measured process)."""
+    from pipeline.cli.common import as_messages
+
+    if measure_root:
+        from pipeline.analysis.bench_measure import measure_analysis
+
+        return as_messages(lambda: measure_analysis(measure_root))
+    from pipeline.analysis.bench_measure import bertopic_on
+
+    return as_messages(lambda: bertopic_on(bertopic_root))
 
 
 @click.command("screenshots")

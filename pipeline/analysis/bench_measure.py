@@ -1,0 +1,145 @@
+"""Measuring a run: the whole command from outside (a child process's wall time, CPU time and
+peak memory, start-up and imports included) and each stage from inside.
+
+Inside, `MeasuredRunner` is the runner `qda analyze` uses, timing every stage: wall time, CPU
+time (user + system, this process's threads and any process the stage starts) and peak
+resident memory. On Linux the peak is the stage's own: the kernel's high-water mark is reset
+before each stage (/proc/self/clear_refs); elsewhere it is the process's peak so far.
+"""
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import pipeline
+from pipeline.core.registry import STAGES, Stage
+from pipeline.core.runner import Runner, StageReport
+
+# ru_maxrss is in kilobytes on Linux and in bytes on macOS.
+_MAXRSS_PER_MB = 1024 * 1024 if sys.platform == "darwin" else 1024
+
+
+class ChildFailed(RuntimeError):
+    pass
+
+
+def cpu_seconds() -> float:
+    """User + system CPU of this process (all threads) and of its finished children."""
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(
+        resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def reset_peak() -> bool:
+    """Reset this process's peak-memory mark, so the next reading is one stage's; False
+    where the system cannot (then readings are the peak since the process started)."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def peak_mb() -> float:
+    """Peak resident memory (MB) since the last `reset_peak`, or since the process started."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / _MAXRSS_PER_MB
+
+
+class MeasuredRunner(Runner):
+    """The analysis runner, recording wall, CPU and peak memory of every stage it runs."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.measures: list[dict[str, Any]] = []
+
+    def run_stage(self, stage: Stage, force: bool = False) -> StageReport:
+        own_peak = reset_peak()
+        cpu, start = cpu_seconds(), time.perf_counter()
+        report = super().run_stage(stage, force)
+        self.measures.append({
+            "stage": stage.name, "status": report.status,
+            "wall": round(time.perf_counter() - start, 3),
+            "cpu": round(cpu_seconds() - cpu, 3), "peak_mb": round(peak_mb(), 1),
+            "peak_of": "stage" if own_peak else "process so far"})
+        return report
+
+
+def measure_analysis(root: Path) -> dict[str, Any]:
+    """`qda analyze` on the project at `root`, in this process, measured per stage."""
+    from pipeline.core.catalog import Catalog
+    from pipeline.core.config import load_config
+
+    start = time.perf_counter()
+    cfg = load_config(root / "analysis.cfg")
+    runner = MeasuredRunner(Catalog(root, cfg.paths), cfg)
+    runner.run(STAGES)
+    return {"stages": runner.measures, "in_process": round(time.perf_counter() - start, 3)}
+
+
+def child_env() -> dict[str, str]:
+    """The environment for child processes: they import this very `pipeline` package (a
+    worktree's, not whichever one is installed), whatever their working directory."""
+    env = dict(os.environ)
+    home = str(Path(pipeline.__file__).resolve().parents[1])
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (home, env.get("PYTHONPATH")) if p)
+    return env
+
+
+def spawn(args: list[str], cwd: Path | None = None, module: bool = True) -> dict[str, Any]:
+    """Run `python -m pipeline ARGS` (`python ARGS` when not `module`) as a child; its wall
+    time, CPU time (user + system, its own children included) and peak memory, and its
+    output's last line parsed as JSON when it is JSON."""
+    command = [sys.executable, *(("-m", "pipeline") if module else ()), *args]
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(command, stdout=out, stderr=err, cwd=cwd, env=child_env())
+        _, status, usage = os.wait4(proc.pid, 0)  # this child's own rusage, not all children
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(errors="replace"), err.read().decode(errors="replace")
+    if proc.returncode != 0:
+        raise ChildFailed(f"`{' '.join(command[1:])}` failed (exit "
+                          f"{proc.returncode}):\n{(stderr or stdout)[-2000:]}")
+    lines = stdout.strip().splitlines()
+    try:
+        parsed = json.loads(lines[-1]) if lines else None
+    except json.JSONDecodeError:
+        parsed = None
+    return {"wall": round(wall, 3), "cpu": round(usage.ru_utime + usage.ru_stime, 3),
+            "user": round(usage.ru_utime, 3), "sys": round(usage.ru_stime, 3),
+            "peak_mb": round(usage.ru_maxrss / _MAXRSS_PER_MB, 1), "output": parsed,
+            # Other work on the machine: the 1-minute load average before and after. Above
+            # the core count, wall time is waiting for a core rather than this command's work.
+            "load": [load, os.getloadavg()[0] if load is not None else None]}
+
+
+def bertopic_on(root: Path) -> dict[str, Any]:
+    """The BERTopic-style baseline on the segments the analysis at `root` wrote (child side)."""
+    import pandas as pd
+
+    from pipeline.analysis.topic_baseline import INSTALL, available, bertopic_style
+
+    if not available():
+        raise OSError(f"--vs-bertopic needs umap-learn: {INSTALL}")
+    segs = pd.read_parquet(root / "outputs" / "segments.parquet", columns=["text", "lemmas"])
+    result = bertopic_style(segs["text"].tolist(), segs["lemmas"].tolist())
+    return {"segments": len(segs), "topics": result.n_topics,
+            "seconds": {k: round(v, 2) for k, v in result.seconds.items()}}
