@@ -231,8 +231,11 @@ def _across(row: dict, ev: Evidence) -> str:
     mean = across.set_index("site")["share_participants"].reindex(
         ev.matrix["site"].unique()).fillna(0).mean()
     compare = "more" if row["share_participants"] > mean else "no more"
-    return (f" {len(across)} of {n_sites} sites voiced it; here it is {compare} widespread "
-            f"than the average site ({mean:.0%}).")
+    # "Voiced" here means by anyone at the site; the cross-case summary counts a site only
+    # at its min_share threshold, so the wording says which count this is.
+    voiced = across[across["share_participants"] > 0]
+    return (f" At least one participant voiced it at {len(voiced)} of {n_sites} sites; here "
+            f"it is {compare} widespread than the average site ({mean:.0%}).")
 
 
 def theme_section(doc: Doc, row: dict, ev: Evidence, params, voices: Voices | None = None

@@ -179,27 +179,32 @@ def test_candidates_are_one_theme_at_one_site(ev: Evidence) -> None:
      "Voiced by 3 of 3 participants (100%; 95% interval 44% to 100%) in 6 segments; each of "
      "them raised it more than once. Heard from Director, Principal, Teacher. 2 of these "
      "participants count on machine suggestions alone, which no researcher has confirmed. "
-     "2 of 2 sites voiced it; here it is no more widespread than the average site (100%). "
+     "At least one participant voiced it at 2 of 2 sites; here it is no more widespread "
+     "than the average site (100%). "
      "Often raised together with “Sustainability after funding ends”."),
     ("O1", "code:funding",
      "Voiced by 2 of 3 participants (67%; 95% interval 21% to 94%) in 3 segments; 1 of the 2 "
      "raised it only once. Heard from Director, Principal. 2 of these participants count on "
-     "machine suggestions alone, which no researcher has confirmed. 1 of 2 sites voiced it; "
+     "machine suggestions alone, which no researcher has confirmed. "
+     "At least one participant voiced it at 1 of 2 sites; "
      "here it is more widespread than the average site (33%). Often raised together with "
      "“Student voice and agency”."),
     ("O1", "code:design",
      "Voiced by 1 of 3 participants (33%; 95% interval 6% to 79%) in 1 segment; raised only "
      "once. Heard from Teacher. 1 of these participants count on machine suggestions alone, "
-     "which no researcher has confirmed. 1 of 2 sites voiced it; here it is more widespread "
+     "which no researcher has confirmed. "
+     "At least one participant voiced it at 1 of 2 sites; here it is more widespread "
      "than the average site (17%). Often raised together with “Student voice and agency”."),
     ("O2", "code:voice",
      "Voiced by 1 of 1 participants (100%; 95% interval 21% to 100%) in 1 segment; raised "
      "only once. Heard from Teacher. 1 of these participants count on machine suggestions "
-     "alone, which no researcher has confirmed. 2 of 2 sites voiced it; here it is no more "
+     "alone, which no researcher has confirmed. "
+     "At least one participant voiced it at 2 of 2 sites; here it is no more "
      "widespread than the average site (100%)."),
     ("O1", "category:X-1",
      "Voiced by 3 of 3 participants (100%; 95% interval 44% to 100%) in 3 segments; each "
-     "raised it only once. Heard from Director, Principal, Teacher. 1 of 2 sites voiced it; "
+     "raised it only once. Heard from Director, Principal, Teacher. "
+     "At least one participant voiced it at 1 of 2 sites; "
      "here it is more widespread than the average site (50%). Often raised together with "
      "“Sustainability after funding ends”."),
 ])
