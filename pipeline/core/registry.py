@@ -63,7 +63,7 @@ STAGES: tuple[Stage, ...] = (
           ("pipeline.stages.code", "pipeline.codebook", "pipeline.nlp.pipelines",
            "pipeline.nlp.tfidf", "pipeline.nlp.embeddings", "pipeline.formats.refi",
            "pipeline.formats.text", "pipeline.core.yamlio", "pipeline.core.csvio",
-           "pipeline.core.archives"), nlp=True,
+           "pipeline.core.archives"), cached=True, nlp=True,
           description="apply the codebook: keywords, similarity, human codings, model"),
     Stage("represent", "pipeline.stages.represent:run",
           "pipeline.stages.represent:RepresentParams", ("segments",), ("segment_vectors",),

@@ -126,12 +126,14 @@ def _table(document, rows: list[list[str]]) -> None:
     table.style = "Table Grid"
     table.autofit = False
     widths = [Inches(w) for w in _widths(rows)]
-    for i, row in enumerate(rows):
-        for j, cell in enumerate(row):
-            table.cell(i, j).text = cell
-            table.cell(i, j).width = widths[j]
+    # table.cell(i, j) rebuilds the whole cell grid on every call (quadratic in the rows);
+    # each row's cells are built once here.
+    for i, (row, cells) in enumerate(zip(rows, (r.cells for r in table.rows))):
+        for j, (text, cell) in enumerate(zip(row, cells)):
+            cell.text = text
+            cell.width = widths[j]
             if i == 0:
-                for run in table.cell(i, j).paragraphs[0].runs:
+                for run in cell.paragraphs[0].runs:
                     run.bold = True
 
 

@@ -251,3 +251,14 @@ def test_taking_the_lock_removes_what_a_killed_run_left(make_project) -> None:
         mine.write_text("a write in progress")
         with cat.lock():       # re-entered: this process's own writes are left alone
             assert mine.exists()
+
+
+def test_data_hash_of_vectors_follows_their_values() -> None:
+    import numpy as np
+
+    a = pd.DataFrame({"segment_id": ["s1", "s2"],
+                      "vector": [np.array([0.5, 0.5], np.float32), np.zeros(2, np.float32)]})
+    b = a.copy()
+    b["vector"] = [np.array([0.5, 0.5], np.float32), np.array([0.0, 1e-3], np.float32)]
+    assert data_hash(a) == data_hash(a.copy()) != data_hash(b)
+    assert data_hash(a) != data_hash(a.assign(segment_id=["s1", "s3"]))

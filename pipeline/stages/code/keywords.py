@@ -1,13 +1,19 @@
 """Keyword and pattern matching of codebook codes against segments (spaCy matchers on lemmas)."""
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import defaultdict
 
+import numpy as np
 import pandas as pd
+import spacy
+from spacy.attrs import LEMMA, LOWER
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 
 from pipeline.codebook.model import Codebook
+from pipeline.core.cache import Cache, cached_many, no_cache
 
 MATCH_COLUMNS = ["segment_id", "code_id", "terms", "n_terms", "excluded_by"]
 
@@ -44,20 +50,63 @@ def _lower_lemma(token: dict) -> dict:
 
 
 def match_segments(segments: pd.DataFrame, book: Codebook, nlp: Language,
-                   batch_size: int = 256) -> pd.DataFrame:
+                   batch_size: int = 256, cache: Cache = no_cache) -> pd.DataFrame:
     """One row per (segment, code) with at least one keyword or pattern match: the distinct
-    terms matched, and the exclusion keywords that also matched (if any)."""
+    terms matched, and the exclusion keywords that also matched (if any). Matches are
+    cached per transcript, keyed by its segments' texts and the codebook's terms, so an
+    edited transcript is the only one matched again."""
     if not book.codable:
         return pd.DataFrame(columns=MATCH_COLUMNS)
-    phrases, tokens, labels = build_matchers(book, nlp)
+    matchers = build_matchers(book, nlp)
+    salt = _terms_key(book)
+    ids = segments["segment_id"].tolist()
+    texts = segments["text"].tolist()
+    groups = list(segments.groupby("citation_id", sort=False).indices.values()) \
+        if "citation_id" in segments else [np.arange(len(segments))]
+    keys = [salt + hashlib.sha256(json.dumps([ids[i] for i in g] + [texts[i] for i in g])
+                                  .encode()).hexdigest() for g in groups]
+
+    needs = [_requirements(p, nlp) for p in token_patterns(book)]
+
+    def compute(todo: list[int]) -> list[list[dict]]:
+        rows = [int(i) for k in todo for i in groups[k]]
+        group_of = {ids[i]: n for n, k in enumerate(todo) for i in groups[k]}
+        out: list[list[dict]] = [[] for _ in todo]
+        for r in _match(nlp, [ids[i] for i in rows], [texts[i] for i in rows], matchers,
+                        needs, batch_size):
+            out[group_of[r["segment_id"]]].append(r)
+        return out
+
+    per_group = cached_many(cache, keys, compute)
+    return pd.DataFrame([r for rows in per_group for r in rows], columns=MATCH_COLUMNS)
+
+
+def _terms_key(book: Codebook) -> str:
+    """What shapes the matches besides the text: every code's terms and patterns."""
+    terms = [(c.id, list(c.keywords), list(c.exclude_keywords), list(c.patterns))
+             for c in book.codable]
+    return hashlib.sha256(json.dumps([terms, spacy.__version__], sort_keys=True,
+                                     default=str).encode()).hexdigest()[:16] + "-"
+
+
+def _match(nlp: Language, seg_ids: list[str], texts: list[str],
+           matchers: tuple[PhraseMatcher, Matcher, dict],
+           requirements: list[Requirement | None], batch_size: int) -> list[dict]:
+    phrases, tokens, labels = matchers
+    needs = [r for r in requirements if r is not None]
+    always = len(needs) < len(requirements)  # a pattern we cannot pre-check
     rows = []
-    active = [m for m in (phrases, tokens) if len(m)]  # spaCy warns on an empty matcher
     # Line breaks (hard-wrapped transcripts) would split phrases into separate tokens.
-    texts = [" ".join(t.split()) for t in segments["text"]]
-    docs = nlp.pipe(texts, batch_size=batch_size, disable=["sentencizer"])
-    for seg_id, doc in zip(segments["segment_id"], docs):
+    docs = nlp.pipe((" ".join(t.split()) for t in texts), batch_size=batch_size,
+                    disable=["sentencizer"])
+    for seg_id, doc in zip(seg_ids, docs):
         found: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-        for match_id, _, _ in [m for matcher in active for m in matcher(doc)]:
+        hits = list(phrases(doc)) if len(phrases) else []
+        # The token Matcher is slow per word; it runs only on segments holding every word
+        # some pattern requires (the result is the same: elsewhere nothing can match).
+        if always or (needs and _may_match(doc, needs)):
+            hits += tokens(doc)
+        for match_id, _, _ in hits:
             code_id, kind, term = labels[match_id]
             found[code_id][kind].add(term)
         for code_id, kinds in found.items():
@@ -66,4 +115,44 @@ def match_segments(segments: pd.DataFrame, book: Codebook, nlp: Language,
                 rows.append({"segment_id": seg_id, "code_id": code_id, "terms": "; ".join(terms),
                              "n_terms": len(terms),
                              "excluded_by": "; ".join(sorted(kinds["exclude"]))})
-    return pd.DataFrame(rows, columns=MATCH_COLUMNS)
+    return rows
+
+
+def token_patterns(book: Codebook) -> list[list[dict]]:
+    """Every code's token patterns as the Matcher gets them (LEMMA values lower-cased)."""
+    return [[_lower_lemma(t) for t in pattern] for code in book.codable
+            for pattern in code.patterns]
+
+
+Requirement = list[tuple[int, frozenset[int]]]  # (LOWER or LEMMA, allowed string ids)
+
+
+def _requirements(pattern: list[dict], nlp: Language) -> Requirement | None:
+    """The words a token pattern cannot match without: for each token that must occur once
+    or more (no OP, or "+") and tests only LOWER or LEMMA for a value or a list (IN), the
+    allowed values. None when the pattern holds anything else (then it is always run)."""
+    out: Requirement = []
+    strings = nlp.vocab.strings
+    for token in pattern:
+        if token.get("OP") not in (None, "+"):
+            continue  # an optional token requires nothing
+        tests = {k: v for k, v in token.items() if k != "OP"}
+        if not tests or set(tests) - {"LOWER", "LEMMA"}:
+            return None
+        for attr, value in tests.items():
+            if isinstance(value, dict):
+                if set(value) != {"IN"} or not isinstance(value["IN"], list):
+                    return None
+                value = value["IN"]
+            values = value if isinstance(value, list) else [value]
+            if not all(isinstance(v, str) for v in values):
+                return None
+            out.append((LOWER if attr == "LOWER" else LEMMA,
+                        frozenset(strings.add(v) for v in values)))
+    return out
+
+
+def _may_match(doc, needs: list[Requirement]) -> bool:
+    table = doc.to_array([LOWER, LEMMA])
+    present = {LOWER: set(table[:, 0].tolist()), LEMMA: set(table[:, 1].tolist())}
+    return any(all(present[attr] & allowed for attr, allowed in need) for need in needs)

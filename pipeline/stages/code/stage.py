@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.codebook.model import Codebook, build_codebook
+from pipeline.core.cache import Cache, no_cache
 from pipeline.core.errors import InputError, Problem, warning
 from pipeline.core.inputs import CodebookInputs
 from pipeline.nlp.pipelines import fast_nlp
@@ -162,11 +163,12 @@ def codes_table(book: Codebook) -> pd.DataFrame:
 
 
 def auto_codings(segments: pd.DataFrame, book: Codebook, sim: SimilarityCoder,
-                 params: CodeParams) -> pd.DataFrame:
+                 params: CodeParams, cache: Cache = no_cache) -> pd.DataFrame:
     """Keyword/pattern and similarity codings of every segment long enough to carry meaning
     (auto:pattern, auto:similarity)."""
     nlp = fast_nlp(params.lang)
-    auto = [pattern_rows(match_segments(segments, book, nlp), params.pattern_min_terms)]
+    matches = match_segments(segments, book, nlp, cache=cache)
+    auto = [pattern_rows(matches, params.pattern_min_terms)]
     if sim.usable:
         scores = sim.scores(exclude_weight=params.exclude_weight)
         threshold = (params.embedding_threshold if params.features == "embeddings"
@@ -180,7 +182,8 @@ def auto_codings(segments: pd.DataFrame, book: Codebook, sim: SimilarityCoder,
 
 
 def run(transcripts: pd.DataFrame, segments: pd.DataFrame, codebooks: CodebookInputs, *,
-        params: CodeParams) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+        params: CodeParams, cache: Cache = no_cache
+        ) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
     book, spans, problems = load_inputs(transcripts, codebooks)
     coverage, found = read_coverage(codebooks.coverage, set(transcripts["citation_id"]))
     reviews, found_r = read_reviews(codebooks.review_files, segments, set(book.ids))
@@ -192,7 +195,7 @@ def run(transcripts: pd.DataFrame, segments: pd.DataFrame, codebooks: CodebookIn
     confirmed = pd.concat([human_rows(human), accepted_rows(reviews)], ignore_index=True)
     sim = SimilarityCoder(book, fast_nlp(params.lang), params.min_df, params.features).fit(
         segments["lemmas"].tolist(), segments["text"].tolist())
-    auto = auto_codings(segments, book, sim, params) if params.suggest else \
+    auto = auto_codings(segments, book, sim, params, cache) if params.suggest else \
         pd.DataFrame(columns=CODING_COLUMNS)
     codes = [c.id for c in book.codable]
     models, oof, probs = pd.DataFrame(columns=MODEL_COLUMNS), None, _no_probs()

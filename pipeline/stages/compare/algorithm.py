@@ -15,6 +15,7 @@ import hashlib
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import sparse
 from sklearn.cluster import AgglomerativeClustering
 
 
@@ -32,16 +33,22 @@ def _unit(v: np.ndarray) -> np.ndarray:
 
 def renumber(labels: np.ndarray) -> np.ndarray:
     """Category numbers in order of first appearance (0, 1, 2...), so output is stable."""
-    order: dict[int, int] = {}
-    for lab in labels:
-        order.setdefault(int(lab), len(order))
-    return np.array([order[int(lab)] for lab in labels], dtype=int)
+    labels = np.asarray(labels)
+    if not len(labels):
+        return np.zeros(0, dtype=int)
+    distinct, first, where = np.unique(labels, return_index=True, return_inverse=True)
+    rank = np.empty(len(distinct), dtype=int)
+    rank[np.argsort(first)] = np.arange(len(distinct))
+    return rank[where.ravel()]
 
 
 def centroids_of(X: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Unit centroids. The sums run through a sparse indicator matrix: each category's
+    members are added in row order, as np.add.at did, at a fraction of its cost."""
     k = int(labels.max()) + 1 if len(labels) else 0
-    sums = np.zeros((k, X.shape[1]), dtype=np.float64)
-    np.add.at(sums, labels, X)
+    n = len(labels)
+    member = sparse.csr_matrix((np.ones(n), (labels, np.arange(n))), shape=(k, n))
+    sums = np.asarray(member @ X.astype(np.float64)).reshape(k, X.shape[1])
     return _unit(sums)
 
 

@@ -4,6 +4,7 @@ voiced it, where it first appeared, and the codebook codes it overlaps."""
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -23,23 +24,36 @@ def class_tfidf(docs: list[str] | list[list[str]], top: int,
     texts = [t for c in classes for t in c]
     if not any(t.strip() for t in texts):
         return [[] for _ in classes]
-    vec = CountVectorizer(token_pattern=r"\S+", lowercase=False, ngram_range=ngrams)
-    per_text = vec.fit_transform(texts)
+    distinct = sorted(set(texts))
+    names, per_text = _term_counts(tuple(distinct), ngrams)
+    row = {t: i for i, t in enumerate(distinct)}
     owner = np.repeat(np.arange(len(classes)), [len(c) for c in classes])
-    member = sparse.csr_matrix((np.ones(len(texts)), (owner, np.arange(len(texts)))),
-                               shape=(len(classes), len(texts)))
+    member = sparse.csr_matrix((np.ones(len(texts)), (owner, [row[t] for t in texts])),
+                               shape=(len(classes), len(distinct)))
     counts = (member @ per_text).astype(float)
     sizes = np.asarray(counts.sum(axis=1)).ravel()
     tf = counts.multiply(1 / np.where(sizes == 0, 1, sizes)[:, None]).tocsr()
     idf = np.log1p(sizes.mean() / np.asarray(counts.sum(axis=0)).ravel())
     weights = tf.multiply(idf).tocsr()
-    names = vec.get_feature_names_out()
+    # The vocabulary is sorted, so a column's index orders terms as their names do: ties
+    # in weight go to the alphabetically first term.
     out = []
     for i in range(weights.shape[0]):
-        row = weights.getrow(i).tocoo()
-        order = sorted(range(len(row.data)), key=lambda k: (-row.data[k], names[row.col[k]]))
-        out.append([(names[row.col[k]], float(row.data[k])) for k in order[:top]])
+        a, b = weights.indptr[i], weights.indptr[i + 1]
+        data, cols = weights.data[a:b], weights.indices[a:b]
+        order = np.lexsort((cols, -data))[:top]
+        out.append([(str(names[cols[k]]), float(data[k])) for k in order])
     return out
+
+
+@lru_cache(maxsize=2)
+def _term_counts(texts: tuple[str, ...], ngrams: tuple[int, int]
+                 ) -> tuple[np.ndarray, sparse.csr_matrix]:
+    """Term counts of each distinct text. Kept for the next call: site and cross-site
+    memos count the same segments, grouped differently."""
+    vec = CountVectorizer(token_pattern=r"\S+", lowercase=False, ngram_range=ngrams)
+    per_text = vec.fit_transform(texts)
+    return vec.get_feature_names_out(), per_text
 
 
 def label_from(terms: list[tuple[str, float]], words: int = 3,

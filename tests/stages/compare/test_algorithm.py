@@ -259,3 +259,18 @@ def test_category_key_differs_for_different_anchors() -> None:
     keys = {category_key("O1", a) for a in anchors}
     assert len(keys) == 50
     assert all(re.fullmatch(r"O1-[0-9a-f]{6}", k) for k in keys)
+
+
+def test_centroids_and_renumbering_equal_their_plain_definitions() -> None:
+    import numpy as np
+
+    from pipeline.stages.compare.algorithm import centroids_of, renumber
+
+    rng = np.random.default_rng(3)
+    X = rng.random((500, 8)).astype(np.float32)
+    labels = rng.integers(0, 40, 500)
+    sums = np.zeros((40, 8))
+    np.add.at(sums, labels, X)
+    assert np.array_equal(centroids_of(X, labels),
+                          sums / np.linalg.norm(sums, axis=1, keepdims=True))
+    assert renumber(np.array([7, 7, 2, 9, 2])).tolist() == [0, 0, 1, 2, 1]
