@@ -9,13 +9,13 @@ ARGS   ?=
 .DEFAULT_GOAL := help
 .PHONY: help install analyze validate status test test-all bench lint clean clean-all
 
-## Create .venv; install the package, tests, spaCy model, embeddings, benchmark-only umap-learn
+## Create .venv; install the package, tests, spaCy model, embeddings, Dask, benchmark-only umap-learn
 install: $(READY)
 
 $(READY): setup.cfg setup.py
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test,model,embeddings,bench]'
+	$(PY) -m pip install --quiet -e '.[test,model,embeddings,bench,dask]'
 	@touch $@
 
 ## Run the whole analysis on corpus/ (only out-of-date stages run); ARGS="--force" re-runs all

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -38,10 +38,28 @@ def run_stages(catalog: Catalog, cfg: Config, stages: Iterable[Stage],
                    f"(qda member-check prepare --site SITE hands one out).")
 
 
+def where_options(func: Callable) -> Callable:
+    """--workers and --dask: where per-transcript work runs ([run]; never changes a result)."""
+    func = click.option("--dask", metavar="SCHEDULER", default=None,
+                        help="Run reading and segmenting on Dask: 'local' starts a cluster "
+                             "on this machine, tcp://host:8786 uses a running scheduler "
+                             "([run] dask).")(func)
+    return click.option("--workers", type=click.IntRange(0, 1024), default=None,
+                        help="Processes for reading and segmenting (0 = one per core on a "
+                             "large corpus, 1 = none; [run] workers).")(func)
+
+
+def with_where(cfg: Config, workers: int | None, dask: str | None) -> Config:
+    given = {k: v for k, v in (("workers", workers), ("dask", dask)) if v is not None}
+    return cfg.with_section("run", **given) if given else cfg
+
+
 @click.command()
 @click.option("--force", "-f", is_flag=True, help="Re-run every stage even if up to date.")
+@where_options
 @project_options
-def analyze(catalog: Catalog, cfg: Config, quiet: bool, force: bool) -> None:
+def analyze(catalog: Catalog, cfg: Config, quiet: bool, force: bool, workers: int | None,
+            dask: str | None) -> None:
     """Run the whole analysis; stages whose inputs, parameters and code are unchanged are
     skipped.
 
@@ -49,8 +67,9 @@ def analyze(catalog: Catalog, cfg: Config, quiet: bool, force: bool) -> None:
     Example:
       qda analyze
       qda analyze --set segment.max_words=80
+      qda analyze --dask local
     """
-    run_stages(catalog, cfg, STAGES, force, quiet)
+    run_stages(catalog, with_where(cfg, workers, dask), STAGES, force, quiet)
 
 
 def stage_command(name: str) -> click.Command:
@@ -59,10 +78,12 @@ def stage_command(name: str) -> click.Command:
     stage = BY_NAME[name]
 
     @click.option("--force", "-f", is_flag=True, help=f"Re-run {name} even if up to date.")
+    @where_options
     @project_options
-    def command(catalog: Catalog, cfg: Config, quiet: bool, force: bool) -> None:
-        run_stages(catalog, cfg, with_renders(upstream([name])), {name} if force else (),
-                   quiet)
+    def command(catalog: Catalog, cfg: Config, quiet: bool, force: bool, workers: int | None,
+                dask: str | None) -> None:
+        run_stages(catalog, with_where(cfg, workers, dask), with_renders(upstream([name])),
+                   {name} if force else (), quiet)
 
     renders = [s.name for s in with_renders(upstream([name])) if s.render and s.name != name]
     also = f" Then draws {' and '.join(renders)}." if renders else ""

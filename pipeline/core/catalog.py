@@ -27,13 +27,14 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
+from pipeline.core import partitions
 from pipeline.core.cache import JsonCache
 from pipeline.core.config import PathParams
 from pipeline.core.errors import PipelineError
 from pipeline.core.files import atomic_write, remove_temporaries, write_bytes
 from pipeline.core.lock import hold, is_held, lock_path
 from pipeline.core.researcher_inputs import ResearcherInputs
-from pipeline.core.schemas import FILE_SETS, SCHEMAS, check, to_arrow
+from pipeline.core.schemas import FILE_SETS, PARTITIONED, SCHEMAS, check, to_arrow
 
 PROVENANCE_KEY = b"qda.provenance"
 MANIFESTS = ".manifests"
@@ -131,19 +132,26 @@ class Catalog(ResearcherInputs):
 
     def tables(self) -> list[str]:
         """Names of the tables in outputs/, sorted."""
-        return sorted(p.stem for p in self.outputs.glob("*.parquet") if p.is_file())
+        return sorted(p.stem for p in self.outputs.glob("*.parquet")
+                      if p.is_file() or (p.stem in PARTITIONED and self.exists(p.stem)))
 
     def exists(self, name: str) -> bool:
-        if self.is_file_set(name):
+        if self.is_file_set(name) or name in PARTITIONED:
             return self._manifest(name) is not None
         return self.table_path(name).is_file()
 
     def load(self, name: str) -> pd.DataFrame:
         """A table, checked against its contract."""
         path = self.table_path(name)
-        if not path.is_file():
+        if name in PARTITIONED:
+            manifest = self._manifest(name)
+            if manifest is None or not path.is_dir():
+                raise PipelineError(f"{self.rel(path)}/ does not exist yet; run `qda analyze`")
+            table = partitions.read_parts(path, manifest["files"], self.rel(path))
+        elif not path.is_file():
             raise PipelineError(f"{self.rel(path)} does not exist yet; run `qda analyze`")
-        table = pq.read_table(path)
+        else:
+            table = pq.read_table(path)
         check(name, table.schema, self.rel(path))
         return table.to_pandas()
 
@@ -156,6 +164,11 @@ class Catalog(ResearcherInputs):
                 return None
             return manifest["provenance"]
         path = self.table_path(name)
+        if name in PARTITIONED:
+            manifest = self._manifest(name)
+            if manifest is None or not partitions.parts_present(path, manifest["files"]):
+                return None
+            return manifest["provenance"]
         if not path.is_file():
             return None
         try:
@@ -169,10 +182,24 @@ class Catalog(ResearcherInputs):
             raise PipelineError(f"{name} is not a declared table (pipeline/core/schemas.py)")
         table = to_arrow(name, df)
         prov = dict(provenance, table=name, rows=len(df), data_hash=data_hash(df))
+        if name in PARTITIONED:
+            self._save_parts(name, table, prov)
+            return
         meta = dict(table.schema.metadata or {})
         meta[PROVENANCE_KEY] = json.dumps(prov, sort_keys=True).encode()
         table = table.replace_schema_metadata(meta)
         atomic_write(self.table_path(name), lambda tmp: pq.write_table(table, tmp))
+
+    def _save_parts(self, name: str, table: Any, prov: dict) -> None:
+        """A partitioned table: new parts beside the old, then the manifest, then the old
+        parts go. A single file of the same name (an older version's layout) is replaced."""
+        folder = self.table_path(name)
+        if folder.is_file():
+            folder.unlink()
+        parts = partitions.write_parts(folder, table)
+        prov = dict(prov, partitioned_by="site", parts=len(parts))
+        self._write_json(self._manifest_path(name), {"provenance": prov, "files": parts})
+        partitions.remove_stale(folder, set(parts))
 
     # ---- file sets (render stages) --------------------------------------------------------
     def _manifest_path(self, name: str) -> Path:

@@ -47,6 +47,20 @@ class PathParams:
     ))] = 30.0
 
 
+@params
+class RunParams:
+    """[run]: where the per-transcript work (reading and segmenting transcripts) runs.
+
+    It never changes a result, only how fast it comes."""
+    workers: Annotated[int, Field(ge=0, le=1024, description=(
+        "Processes for the per-transcript work: 0 = one per core when the corpus is large "
+        "enough to gain from it (about 2 MB of text), 1 = this process only; with dask, the "
+        "workers of a local cluster (0 = one per core)."))] = 0
+    dask: Annotated[str, Field(description=(
+        "Run the per-transcript work on Dask: 'local' starts a cluster on this machine, "
+        "tcp://host:8786 uses a running scheduler; empty = no Dask."))] = ""
+
+
 def field_docs(cls: type) -> dict[str, dict[str, Any]]:
     """Per field: its description, bounds and default (for help and `qda config show`)."""
     hints = typing.get_type_hints(cls, include_extras=True)
@@ -136,6 +150,17 @@ class Config:
     def paths(self) -> PathParams:
         return self.sections["paths"]
 
+    @property
+    def run(self) -> RunParams:
+        return self.sections.get("run") or RunParams()
+
+    def with_section(self, section: str, **values: Any) -> Config:
+        """A copy with some of one section's values replaced (command-line options)."""
+        current = self.sections.get(section) or schema()[section]()
+        merged = {**dataclasses.asdict(current), **values}
+        return Config({**self.sections,
+                       section: build(type(current), section, merged)})
+
     def as_dict(self) -> dict[str, dict[str, Any]]:
         """JSON-friendly: what run.json and provenance record."""
         return {name: json.loads(json.dumps(dataclasses.asdict(p)))
@@ -146,7 +171,8 @@ def schema() -> dict[str, type]:
     """Section name -> parameter dataclass: paths, then each stage in run order."""
     from pipeline.core.registry import STAGES
 
-    return {"paths": PathParams, **{s.name: s.params_class() for s in STAGES}}
+    return {"paths": PathParams, "run": RunParams,
+            **{s.name: s.params_class() for s in STAGES}}
 
 
 def _read_user_file(path: Path) -> dict[str, dict[str, Any]]:

@@ -29,6 +29,7 @@ class Stage:
     outputs: tuple[str, ...]  # tables (parquet) or file sets (see schemas.FILE_SETS)
     code: tuple[str, ...]     # modules whose source fingerprints the stage
     cached: bool = False      # per-transcript results cached by content hash
+    parallel: bool = False    # per-transcript work that may run on other processes ([run])
     render: bool = False      # writes documents or figures rather than tables
     nlp: bool = False         # runs the fast spaCy pipeline (its name goes into provenance)
     description: str = ""
@@ -50,11 +51,12 @@ STAGES: tuple[Stage, ...] = (
     Stage("ingest", "pipeline.stages.ingest:run", "pipeline.stages.ingest:IngestParams",
           ("corpus",), ("transcripts", "turns", "participants", "sites"),
           ("pipeline.stages.ingest", "pipeline.study", "pipeline.core.csvio", *_FORMATS),
-          cached=True,
+          cached=True, parallel=True,
           description="parse and check transcripts, speakers and study metadata"),
     Stage("segment", "pipeline.stages.segment:run", "pipeline.stages.segment:SegmentParams",
           ("transcripts", "turns", "participants"), ("segments",),
           ("pipeline.stages.segment", "pipeline.nlp.pipelines"), cached=True, nlp=True,
+          parallel=True,
           description="split participant turns into sentence-window segments"),
     Stage("code", "pipeline.stages.code:run", "pipeline.stages.code:CodeParams",
           ("transcripts", "segments", "codebooks"),

@@ -54,6 +54,22 @@ class Runner:
         self.cfg = cfg
         self.echo = echo
         self._raw: dict[str, Any] = {}
+        self._executor: Any = None
+
+    @property
+    def executor(self) -> Any:
+        """Where per-transcript work runs ([run]); started on first use, closed by `run`."""
+        if self._executor is None:
+            from pipeline.core.parallel import make_executor
+
+            run = self.cfg.run
+            self._executor = make_executor(run.workers, run.dask)
+        return self._executor
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.close()
+            self._executor = None
 
     def raw(self, name: str) -> Any:
         """Researcher-written inputs (corpus/, codebooks/), read once per run."""
@@ -108,8 +124,14 @@ class Runner:
                  if stage.cached else None)
         if cache is not None:
             kwargs["cache"] = cache
+        if stage.parallel:
+            kwargs["executor"] = self.executor
         start = time.perf_counter()
-        tables, warnings = stage.load()(*args, **kwargs)
+        try:
+            tables, warnings = stage.load()(*args, **kwargs)
+        finally:
+            if self._executor is not None:  # a pool's workers end with their stage
+                self._executor.release()
         if set(tables) != set(stage.outputs):
             raise PipelineError(f"stage {stage.name} returned {', '.join(sorted(tables))} but "
                                 f"declares {', '.join(stage.outputs)} (pipeline/core/"
@@ -154,9 +176,12 @@ class Runner:
         with self.catalog.lock(echo=self.echo):
             started = _now()
             reports = []
-            for stage in stages:
-                self.echo(f"{stage.name}: {stage.description} ...")
-                reports.append(self.run_stage(stage, stage.name in forced))
+            try:
+                for stage in stages:
+                    self.echo(f"{stage.name}: {stage.description} ...")
+                    reports.append(self.run_stage(stage, stage.name in forced))
+            finally:
+                self.close()
             self.catalog.update_run_log(
                 {"started": started, "finished": _now(), "versions": versions(),
                  "config": self.cfg.as_dict(), "order": [s.name for s in STAGES],

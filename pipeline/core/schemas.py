@@ -376,3 +376,9 @@ def check(name: str, schema: pa.Schema, where: str) -> None:
     if problems:
         raise SchemaError(f"{where}: {'; '.join(problems)}; it was written by another "
                           f"version: run `qda analyze --force`")
+
+
+# Per-transcript tables, stored partitioned: outputs/<name>.parquet/ is a folder of parquet
+# files, one per site (in the table's row order), which Dask, pyarrow and pandas read as one
+# dataset and a worker can read one site of.
+PARTITIONED: tuple[str, ...] = ("transcripts", "turns", "segments")

@@ -15,7 +15,7 @@ def test_defaults_come_from_the_dataclasses() -> None:
     cfg = load_config(None)
     assert cfg.params("segment") == SegmentParams()
     assert cfg.paths == PathParams() and cfg.paths.outputs == "outputs"
-    assert list(cfg.sections) == ["paths"] + [s.name for s in STAGES]
+    assert list(cfg.sections) == ["paths", "run"] + [s.name for s in STAGES]
 
 
 def test_user_file_then_overrides(tmp_path: Path) -> None:

@@ -68,7 +68,10 @@ def test_reading_the_registry_and_the_parameters_loads_no_heavy_library() -> Non
 # ---- declared code: every module a stage imports is part of its fingerprint --------------
 MACHINERY = {"pipeline", "pipeline.core.errors", "pipeline.core.progress",
              "pipeline.core.cache", "pipeline.core.inputs", "pipeline.core.config",
-             "pipeline.core.files", "pipeline.core.registry"}
+             "pipeline.core.files", "pipeline.core.registry",
+             # where per-transcript work runs; tests/core/test_parallel_runs.py shows it
+             # gives the serial run's tables
+             "pipeline.core.parallel"}
 
 
 def _module_of(path: Path) -> str:

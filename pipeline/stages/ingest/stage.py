@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from functools import partial
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -15,7 +16,7 @@ import pandas as pd
 from pipeline.core.cache import Cache, no_cache
 from pipeline.core.errors import InputError, Problem, error, warning
 from pipeline.core.inputs import TRANSCRIPT_SUFFIXES, Corpus
-from pipeline.core.progress import progress
+from pipeline.core.parallel import SERIAL, Serial, cached_map
 from pipeline.formats.reader import read_transcript
 from pipeline.formats.text import count_words
 from pipeline.stages.ingest.params import IngestParams
@@ -214,9 +215,16 @@ def undeclared_interviewers(docs: list[Doc]) -> list[Problem]:
     return out
 
 
-def collect(corpus: Corpus, params: IngestParams, cache: Cache = no_cache
-            ) -> tuple[Study | None, list[Doc], list[Problem]]:
-    """Parse every transcript (through the cache) and gather all problems."""
+def parse_documents(sources: list[tuple[str, bytes]], study: Study, params: IngestParams
+                    ) -> list[Doc]:
+    """`parse_document` over a chunk of (path, bytes): what one worker does."""
+    return [parse_document(path, data, study, params) for path, data in sources]
+
+
+def collect(corpus: Corpus, params: IngestParams, cache: Cache = no_cache,
+            executor: Serial = SERIAL) -> tuple[Study | None, list[Doc], list[Problem]]:
+    """Parse every transcript (through the cache, the missing ones on `executor`) and
+    gather all problems."""
     study, problems = load_study(corpus.study_bytes, corpus.sites_bytes,
                                  corpus.study_path, corpus.sites_path)
     if study is None:
@@ -226,22 +234,24 @@ def collect(corpus: Corpus, params: IngestParams, cache: Cache = no_cache
         problems.append(error(corpus.transcripts_path + "/", 0, "no transcripts to read: "
                               "put the interviews here "
                               f"({', '.join(TRANSCRIPT_SUFFIXES)})"))
-    study_key = corpus.study_hash
+    keys = [f"{src.sha256}-{corpus.study_hash}-{params.max_label_words}-{src.path}"
+            for src in corpus.files]
+    parsed = cached_map(cache, keys, [(src.path, src.data) for src in corpus.files],
+                        [len(src.data) for src in corpus.files],
+                        partial(parse_documents, study=study, params=params), executor,
+                        "ingest")
     docs = []
-    for src in progress(corpus.files, "ingest", unit="file"):
-        key = f"{src.sha256}-{study_key}-{params.max_label_words}-{src.path}"
-        doc = cache(key, lambda src=src: parse_document(src.path, src.data, study, params))
-        doc = dict(doc, sha256=src.sha256)
-        docs.append(doc)
+    for src, doc in zip(corpus.files, parsed):
+        docs.append(dict(doc, sha256=src.sha256))
         problems += [Problem(*p) for p in doc["problems"]]
     problems += check_corpus(docs, study)
     return study, docs, sorted(set(problems))
 
 
-def run(corpus: Corpus, *, params: IngestParams, cache: Cache = no_cache
-        ) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+def run(corpus: Corpus, *, params: IngestParams, cache: Cache = no_cache,
+        executor: Serial = SERIAL) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
     """Build the ingest tables; raise `InputError` (writing nothing) on any error."""
-    study, docs, problems = collect(corpus, params, cache)
+    study, docs, problems = collect(corpus, params, cache, executor)
     if study is None or any(p.is_error for p in problems):
         raise InputError(problems)
     return build_tables(study, docs), [p for p in problems if not p.is_error]

@@ -9,12 +9,13 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from functools import partial
 
 import pandas as pd
 import spacy
 
 from pipeline.core.cache import Cache, no_cache
-from pipeline.core.progress import progress
+from pipeline.core.parallel import SERIAL, Serial, cached_map
 from pipeline.nlp.pipelines import content_lemmas, fast_nlp
 from pipeline.stages.segment.params import SegmentParams
 
@@ -58,25 +59,35 @@ def segment_transcript(text: str, turns: list[dict], nlp, params: SegmentParams)
     return out
 
 
-def run(transcripts: pd.DataFrame, turns: pd.DataFrame, participants: pd.DataFrame, *,
-        params: SegmentParams, cache: Cache = no_cache) -> tuple[dict[str, pd.DataFrame], list]:
+def segment_transcripts(items: list[tuple[str, list[dict]]], params: SegmentParams
+                        ) -> list[list[dict]]:
+    """`segment_transcript` over a chunk of (text, turns): what one worker does."""
     nlp = fast_nlp(params.lang)
+    return [segment_transcript(text, turns, nlp, params) for text, turns in items]
+
+
+def run(transcripts: pd.DataFrame, turns: pd.DataFrame, participants: pd.DataFrame, *,
+        params: SegmentParams, cache: Cache = no_cache, executor: Serial = SERIAL
+        ) -> tuple[dict[str, pd.DataFrame], list]:
     part_role = {p.participant_id: (p.role, p.role_subtype)
                  for p in participants.itertuples(index=False)}
     by_doc = {cid: g for cid, g in turns.groupby("citation_id", sort=False)}
     key_base = f"{params.max_words}-{params.lang}-{spacy.__version__}"
-    rows = []
-    for tr in progress(transcripts.itertuples(index=False), "segment", unit="transcript",
-                       total=len(transcripts)):
+    rows, keys, items, own_turns = [], [], [], []
+    for tr in transcripts.itertuples(index=False):
         doc_turns = by_doc.get(tr.citation_id, turns.iloc[0:0])
         spoken = doc_turns[(doc_turns["speaker_role"] == "participant")
                            & (doc_turns["n_words"] > 0)]
-        items = spoken[["turn", "start_char", "end_char"]].to_dict("records")
+        spans = spoken[["turn", "start_char", "end_char"]].to_dict("records")
         # The key names everything the result depends on: the text, the parameters, and
         # which turns are participant speech (that follows study.toml, not the file).
-        turns_key = hashlib.sha256(json.dumps(items).encode()).hexdigest()[:16]
-        segs = cache(f"{tr.sha256}-{key_base}-{turns_key}",
-                     lambda tr=tr, items=items: segment_transcript(tr.text, items, nlp, params))
+        turns_key = hashlib.sha256(json.dumps(spans).encode()).hexdigest()[:16]
+        keys.append(f"{tr.sha256}-{key_base}-{turns_key}")
+        items.append((tr.text, spans))
+        own_turns.append(doc_turns)
+    segmented = cached_map(cache, keys, items, [len(text) for text, _ in items],
+                           partial(segment_transcripts, params=params), executor, "segment")
+    for tr, doc_turns, segs in zip(transcripts.itertuples(index=False), own_turns, segmented):
         rows.extend(_describe(tr, doc_turns, segs, part_role))
     cols = ["segment_id", "citation_id", "site", "role", "role_subtype", "participant_id",
             "speaker", "turn", "seg_in_turn", "start_char", "end_char", "text", "n_words",
