@@ -29,7 +29,7 @@ class Stage:
     outputs: tuple[str, ...]  # tables (parquet) or file sets (see schemas.FILE_SETS)
     code: tuple[str, ...]     # modules whose source fingerprints the stage
     cached: bool = False      # per-transcript results cached by content hash
-    parallel: bool = False    # per-transcript work that may run on other processes ([run])
+    parallel: bool = False    # has per-transcript work that may run elsewhere ([run])
     render: bool = False      # writes documents or figures rather than tables
     nlp: bool = False         # runs the fast spaCy pipeline (its name goes into provenance)
     description: str = ""
@@ -65,7 +65,7 @@ STAGES: tuple[Stage, ...] = (
           ("pipeline.stages.code", "pipeline.codebook", "pipeline.nlp.pipelines",
            "pipeline.nlp.tfidf", "pipeline.nlp.embeddings", "pipeline.formats.refi",
            "pipeline.formats.text", "pipeline.core.yamlio", "pipeline.core.csvio",
-           "pipeline.core.archives"), cached=True, nlp=True,
+           "pipeline.core.archives"), cached=True, nlp=True, parallel=True,
           description="apply the codebook: keywords, similarity, human codings, model"),
     Stage("represent", "pipeline.stages.represent:run",
           "pipeline.stages.represent:RepresentParams", ("segments",), ("segment_vectors",),

@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -13,7 +14,9 @@ from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 
 from pipeline.codebook.model import Codebook
-from pipeline.core.cache import Cache, cached_many, no_cache
+from pipeline.core.cache import Cache, no_cache
+from pipeline.core.parallel import SERIAL, Serial, cached_map
+from pipeline.nlp.pipelines import fast_nlp
 
 MATCH_COLUMNS = ["segment_id", "code_id", "terms", "n_terms", "excluded_by"]
 
@@ -50,35 +53,48 @@ def _lower_lemma(token: dict) -> dict:
 
 
 def match_segments(segments: pd.DataFrame, book: Codebook, nlp: Language,
-                   batch_size: int = 256, cache: Cache = no_cache) -> pd.DataFrame:
+                   batch_size: int = 256, cache: Cache = no_cache,
+                   executor: Serial = SERIAL) -> pd.DataFrame:
     """One row per (segment, code) with at least one keyword or pattern match: the distinct
     terms matched, and the exclusion keywords that also matched (if any). Matches are
     cached per transcript, keyed by its segments' texts and the codebook's terms, so an
-    edited transcript is the only one matched again."""
+    edited transcript is the only one matched again; the missing transcripts are matched
+    on `executor` when that is worth it (`nlp` is the fast pipeline of its language)."""
     if not book.codable:
         return pd.DataFrame(columns=MATCH_COLUMNS)
-    matchers = build_matchers(book, nlp)
     salt = _terms_key(book)
     ids = segments["segment_id"].tolist()
     texts = segments["text"].tolist()
     groups = list(segments.groupby("citation_id", sort=False).indices.values()) \
         if "citation_id" in segments else [np.arange(len(segments))]
-    keys = [salt + hashlib.sha256(json.dumps([ids[i] for i in g] + [texts[i] for i in g])
-                                  .encode()).hexdigest() for g in groups]
-
-    needs = [_requirements(p, nlp) for p in token_patterns(book)]
-
-    def compute(todo: list[int]) -> list[list[dict]]:
-        rows = [int(i) for k in todo for i in groups[k]]
-        group_of = {ids[i]: n for n, k in enumerate(todo) for i in groups[k]}
-        out: list[list[dict]] = [[] for _ in todo]
-        for r in _match(nlp, [ids[i] for i in rows], [texts[i] for i in rows], matchers,
-                        needs, batch_size):
-            out[group_of[r["segment_id"]]].append(r)
-        return out
-
-    per_group = cached_many(cache, keys, compute)
+    items = [([ids[i] for i in g], [texts[i] for i in g]) for g in groups]
+    keys = [salt + hashlib.sha256(json.dumps(a + b).encode()).hexdigest() for a, b in items]
+    work = partial(match_transcripts, book=book, lang=nlp.lang, batch_size=batch_size)
+    per_group = cached_map(cache, keys, items, [sum(map(len, b)) for _, b in items], work,
+                           executor, "code: keywords")
     return pd.DataFrame([r for rows in per_group for r in rows], columns=MATCH_COLUMNS)
+
+
+_MATCHERS: dict[str, tuple] = {}  # per process: the codebook's matchers, by its terms
+
+
+def match_transcripts(items: list[tuple[list[str], list[str]]], book: Codebook, lang: str,
+                      batch_size: int = 256) -> list[list[dict]]:
+    """The match rows of each (segment ids, texts) item: what one worker does."""
+    nlp = fast_nlp(lang)
+    salt = _terms_key(book) + lang
+    if salt not in _MATCHERS:
+        _MATCHERS.clear()  # one codebook at a time
+        _MATCHERS[salt] = (build_matchers(book, nlp),
+                           [_requirements(p, nlp) for p in token_patterns(book)])
+    matchers, needs = _MATCHERS[salt]
+    seg_ids = [i for ids, _ in items for i in ids]
+    texts = [t for _, ts in items for t in ts]
+    group_of = {i: n for n, (ids, _) in enumerate(items) for i in ids}
+    out: list[list[dict]] = [[] for _ in items]
+    for r in _match(nlp, seg_ids, texts, matchers, needs, batch_size):
+        out[group_of[r["segment_id"]]].append(r)
+    return out
 
 
 def _terms_key(book: Codebook) -> str:

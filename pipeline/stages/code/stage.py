@@ -20,6 +20,7 @@ from pipeline.codebook.model import Codebook, build_codebook
 from pipeline.core.cache import Cache, no_cache
 from pipeline.core.errors import InputError, Problem, warning
 from pipeline.core.inputs import CodebookInputs
+from pipeline.core.parallel import SERIAL, Serial
 from pipeline.nlp.pipelines import fast_nlp
 from pipeline.stages.code.evidence import (
     accepted_rows,
@@ -163,11 +164,12 @@ def codes_table(book: Codebook) -> pd.DataFrame:
 
 
 def auto_codings(segments: pd.DataFrame, book: Codebook, sim: SimilarityCoder,
-                 params: CodeParams, cache: Cache = no_cache) -> pd.DataFrame:
+                 params: CodeParams, cache: Cache = no_cache, executor: Serial = SERIAL
+                 ) -> pd.DataFrame:
     """Keyword/pattern and similarity codings of every segment long enough to carry meaning
     (auto:pattern, auto:similarity)."""
     nlp = fast_nlp(params.lang)
-    matches = match_segments(segments, book, nlp, cache=cache)
+    matches = match_segments(segments, book, nlp, cache=cache, executor=executor)
     auto = [pattern_rows(matches, params.pattern_min_terms)]
     if sim.usable:
         scores = sim.scores(exclude_weight=params.exclude_weight)
@@ -182,7 +184,7 @@ def auto_codings(segments: pd.DataFrame, book: Codebook, sim: SimilarityCoder,
 
 
 def run(transcripts: pd.DataFrame, segments: pd.DataFrame, codebooks: CodebookInputs, *,
-        params: CodeParams, cache: Cache = no_cache
+        params: CodeParams, cache: Cache = no_cache, executor: Serial = SERIAL
         ) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
     book, spans, problems = load_inputs(transcripts, codebooks)
     coverage, found = read_coverage(codebooks.coverage, set(transcripts["citation_id"]))
@@ -195,7 +197,7 @@ def run(transcripts: pd.DataFrame, segments: pd.DataFrame, codebooks: CodebookIn
     confirmed = pd.concat([human_rows(human), accepted_rows(reviews)], ignore_index=True)
     sim = SimilarityCoder(book, fast_nlp(params.lang), params.min_df, params.features).fit(
         segments["lemmas"].tolist(), segments["text"].tolist())
-    auto = auto_codings(segments, book, sim, params, cache) if params.suggest else \
+    auto = auto_codings(segments, book, sim, params, cache, executor) if params.suggest else \
         pd.DataFrame(columns=CODING_COLUMNS)
     codes = [c.id for c in book.codable]
     models, oof, probs = pd.DataFrame(columns=MODEL_COLUMNS), None, _no_probs()
