@@ -41,11 +41,11 @@ def run_stages(catalog: Catalog, cfg: Config, stages: Iterable[Stage],
 def where_options(func: Callable) -> Callable:
     """--workers and --dask: where per-transcript work runs ([run]; never changes a result)."""
     func = click.option("--dask", metavar="SCHEDULER", default=None,
-                        help="Run reading and segmenting on Dask: 'local' starts a cluster "
+                        help="Run the per-transcript work on Dask: 'local' starts a cluster "
                              "on this machine, tcp://host:8786 uses a running scheduler "
                              "([run] dask).")(func)
     return click.option("--workers", type=click.IntRange(0, 1024), default=None,
-                        help="Processes for reading and segmenting (0 = one per core on a "
+                        help="Processes for the per-transcript work (0 = one per core on a "
                              "large corpus, 1 = none; [run] workers).")(func)
 
 

@@ -49,7 +49,7 @@ class PathParams:
 
 @params
 class RunParams:
-    """[run]: where the per-transcript work (reading and segmenting transcripts) runs.
+    """[run]: where the per-transcript work (reading, segmenting, keyword matching) runs.
 
     It never changes a result, only how fast it comes."""
     workers: Annotated[int, Field(ge=0, le=1024, description=(

@@ -111,7 +111,7 @@ class Dask(Serial):
                                              processes=True, host="127.0.0.1",
                                              dashboard_address=None)
                 return Client(self._cluster)
-            return Client(self.address, timeout=30)
+            return Client(self.address, timeout=10)
         except (OSError, TimeoutError, ValueError) as exc:
             self.close()
             raise PipelineError(f"cannot reach the Dask scheduler at {self.address}: {exc}"
