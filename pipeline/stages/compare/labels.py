@@ -84,16 +84,18 @@ def capitalised_words(texts: Iterable[str], share: float = 0.8) -> frozenset[str
     """Words written with a capital in at least `share` of their occurrences that do not
     start a sentence: proper nouns (people, places, organisations). "I" is not one.
 
-    Counted with whole-text regular expressions and Counters rather than a Python step per
-    word: this reads every segment on every run of the stage."""
+    Counted with whole-text regular expressions, then once per distinct spelling rather
+    than once per word: this reads every segment on every run of the stage."""
     total: Counter[str] = Counter()
     upper: Counter[str] = Counter()
     text = ".\n".join(texts)   # each text starts a sentence, as on its own
     for found, sign in ((_TOKEN.findall(text), 1), (_INITIAL.findall(text), -1),
                         (_AFTER_TITLE.findall(text), 1)):
-        caps = [w for w in found if w[0].isupper() and not w.isupper()]
-        (total.update if sign > 0 else total.subtract)(map(str.lower, found))
-        (upper.update if sign > 0 else upper.subtract)(map(str.lower, caps))
+        for word, n in Counter(found).items():
+            key = word.lower()
+            total[key] += sign * n
+            if word[0].isupper() and not word.isupper():
+                upper[key] += sign * n
     return frozenset(w for w, n in total.items()
                      if n > 0 and len(w) > 1 and upper[w] >= share * n)
 
