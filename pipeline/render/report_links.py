@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 from markupsafe import Markup, escape
 
+from pipeline.render.rows import records
+
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -53,8 +55,8 @@ class Anchors:
 
     def __post_init__(self) -> None:
         # Plain dicts and lists: thousands of look-ups, too many for pandas indexing.
-        records = self.segments[SEGMENT_KEYS].sort_values(["citation_id", "start_char"])
-        self._seg = {r["segment_id"]: r for r in records.to_dict("records")}
+        ordered = self.segments[SEGMENT_KEYS].sort_values(["citation_id", "start_char"])
+        self._seg = {r["segment_id"]: r for r in records(ordered)}
         self._starts: dict[str, tuple[list[int], list[str]]] = {}
         for r in self._seg.values():
             starts, ids = self._starts.setdefault(r["citation_id"], ([], []))
