@@ -9,8 +9,7 @@ from typing import Any
 import pandas as pd
 
 from pipeline.member import effective, load_rounds
-from pipeline.render.report_links import Anchors, unique_slugs
-from pipeline.render.rows import records
+from pipeline.render.report_links import Anchors, records, unique_slugs
 from pipeline.study.metadata import load_study
 
 

@@ -7,9 +7,8 @@ import re
 
 import pandas as pd
 
-from pipeline.render.report_links import nest, turn_spans
+from pipeline.render.report_links import nest, records, turn_spans
 from pipeline.render.report_model import Book, grouped
-from pipeline.render.rows import records
 
 Page = tuple[str, str, dict]
 STATUS_ORDER = {"promoted": 0, "accepted": 1, "proposed": 2, "rejected": 3}

@@ -3,7 +3,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipeline.render.rows import records
+from pipeline.render.report_links import records
 
 PLAIN = {
     "s": pd.Series(["a", None, "c"], dtype="str"), "o": pd.Series(["x", None, 1], dtype=object),
