@@ -114,8 +114,7 @@ def _category_rows(members: pd.DataFrame, key_col: str, level: str, codings: pd.
                  params.n_quotes, params.n_codes, banned, withdrawn)
     memo.insert(1, "level", level)
     if level == "site":
-        parent = (members.groupby("category_id")["cross_category_id"]
-                  .agg(lambda s: s.value_counts().sort_index().idxmax()))
+        parent = _parents(members)
         memo.insert(2, "site", memo["category_id"].map(members.groupby("category_id")["site"]
                                                        .first()))
         memo.insert(3, "parent_id", memo["category_id"].map(parent))
@@ -127,6 +126,16 @@ def _category_rows(members: pd.DataFrame, key_col: str, level: str, codings: pd.
     memo["promoted_code"] = memo["category_id"].map(over.code_id)
     memo["decision_memo"] = memo["category_id"].map(over.memo)
     return memo
+
+
+def _parents(members: pd.DataFrame) -> pd.Series:
+    """Per site category, the cross-site category holding most of its segments (a tie goes
+    to the first key): counted once for all, not a value_counts per category."""
+    pairs = (members.groupby(["category_id", "cross_category_id"]).size()
+             .rename("n").reset_index()
+             .sort_values(["category_id", "n", "cross_category_id"],
+                          ascending=[True, False, True]))
+    return pairs.drop_duplicates("category_id").set_index("category_id")["cross_category_id"]
 
 
 def _labels(categories: pd.DataFrame, members: pd.DataFrame, banned: frozenset[str],

@@ -5,7 +5,11 @@ import pandas as pd
 import pytest
 
 from pipeline.stages.compare.labels import (
+    _AFTER_TITLE,
+    _INITIAL,
     FILLERS,
+    _after_titles,
+    _initial_words,
     capitalised_words,
     key_phrases,
     study_names,
@@ -55,6 +59,16 @@ def test_capitalised_words_count_as_the_plain_definition() -> None:
              "Mme Lévesque, Mme. Lévesque", "", "St. Ste. Sr Fr. Prof. Ng ng",
              "Bay Bay Bay bay Bay", "x2 A b Éa éa Éa."]
     assert capitalised_words(texts) == _capitalised_plainly(texts)
+
+
+@pytest.mark.parametrize("text", [
+    "", "Kevin said. Then", "  Kevin", ".Kevin", ". ", "42 Kevin! Bob? “Quoted” words",
+    "XMr. Dr. Smith", "Mr. Smith and Mrs.Jones", "_Dr. Who", "éDr. Who; Ste. Anne",
+    "Prof. Prof. Ng", "Mr.", "Mr. 42", "Mme Lévesque, Mme. Lévesque",
+    ".\n".join(["Dr. A", "b Mr", "Kevin", "", ": x"])])
+def test_scans_led_by_literals_find_what_the_anchored_patterns_find(text: str) -> None:
+    assert _initial_words(text) == _INITIAL.findall(text)
+    assert _after_titles(text) == _AFTER_TITLE.findall(text)
 
 
 @pytest.mark.parametrize("term, ok", [
