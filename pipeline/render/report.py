@@ -43,7 +43,10 @@ def _env() -> Any:
 
     return Environment(loader=PackageLoader("pipeline.render", TEMPLATES),
                        autoescape=select_autoescape(["html"]), undefined=StrictUndefined,
-                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                       # templates ship in the package: compile each once per process,
+                       # without checking its file again for every page
+                       auto_reload=False)
 
 
 def render_page(book: Book, path: str, template: str, context: dict) -> bytes:

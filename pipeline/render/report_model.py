@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from pipeline.member import effective, load_rounds
-from pipeline.render.report_links import Anchors, unique_slugs
+from pipeline.render.report_links import Anchors, records, unique_slugs
 from pipeline.study.metadata import load_study
 
 
@@ -77,7 +77,7 @@ def grouped(df: pd.DataFrame, key: str, order: list[str] | None = None
     picking rows one group at a time."""
     out: dict[Any, list[dict]] = {}
     rows = df.sort_values(order, kind="stable") if order else df
-    for row in rows.to_dict("records"):
+    for row in records(rows):
         out.setdefault(row[key], []).append(row)
     return out
 
@@ -148,7 +148,7 @@ class Book:
         corpus has tens of thousands: convert them once, and only what is needed)."""
         if not hasattr(self, "_rows"):
             segs = self.d.segments.sort_values(["citation_id", "start_char"])
-            self._rows = segs[SEGMENT_COLUMNS].to_dict("records")
+            self._rows = records(segs[SEGMENT_COLUMNS])
             self._by_id = {r["segment_id"]: r for r in self._rows}
         return self._rows
 

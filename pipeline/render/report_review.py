@@ -7,7 +7,7 @@ import re
 
 import pandas as pd
 
-from pipeline.render.report_links import nest, turn_spans
+from pipeline.render.report_links import nest, records, turn_spans
 from pipeline.render.report_model import Book, grouped
 
 Page = tuple[str, str, dict]
@@ -124,13 +124,13 @@ def transcript_pages(book: Book) -> list[Page]:
     turns: dict[str, list[dict]] = {}
     columns = ["citation_id", "turn", "speaker", "speaker_role", "start_char", "end_char",
                "start_time"]
-    for turn in d.turns.sort_values(["citation_id", "turn"])[columns].to_dict("records"):
+    for turn in records(d.turns.sort_values(["citation_id", "turn"])[columns]):
         turns.setdefault(turn["citation_id"], []).append(turn)
     segments: dict[tuple[str, int], list[dict]] = {}
     for seg in book.segment_rows():
         segments.setdefault((seg["citation_id"], int(seg["turn"])), []).append(seg)
     pages = []
-    for t in d.transcripts.sort_values("citation_id").to_dict("records"):
+    for t in records(d.transcripts.sort_values("citation_id")):
         cid, text = t["citation_id"], t["text"]
         cuts = [(a, b, WITHDRAWN) for a, b in book.withdrawn.get(cid, ())]
         rows = []

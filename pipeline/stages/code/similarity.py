@@ -49,10 +49,40 @@ def evidence(seg_matrix: sparse.csr_matrix, vectorizer: TfidfVectorizer, include
     names = vectorizer.get_feature_names_out()
     out = []
     for i, j in pairs:
-        contrib = seg_matrix[i].multiply(inc[j]).tocoo()
-        order = np.argsort(-contrib.data)[:top]
-        out.append("; ".join(names[contrib.col[k]] for k in order))
+        cols, contrib = shared_terms(seg_matrix, i, inc, j)
+        order = np.argsort(-contrib)[:top]
+        out.append("; ".join(names[cols[k]] for k in order))
     return out
+
+
+def shared_terms(a: sparse.csr_matrix, i: int, b: sparse.csr_matrix, j: int
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """The columns where rows a[i] and b[j] are both non-zero and the products there, in
+    the order a[i].multiply(b[j]) stores them (which decides ties in the evidence), without
+    building two sparse rows per pair. Rows hold no duplicate columns. scipy stores them in
+    column order when both rows are sorted, else in the reverse of their order in a[i]
+    (the fitted matrix's columns are sorted by name after counting, so its rows are not)."""
+    cols_a, data_a = _row(a, i)
+    cols_b, data_b = _row(b, j)
+    if not len(cols_a) or not len(cols_b):
+        return cols_a[:0], data_a[:0]
+    sorter = np.argsort(cols_b)
+    at = sorter[np.minimum(np.searchsorted(cols_b, cols_a, sorter=sorter), len(cols_b) - 1)]
+    hit = cols_b[at] == cols_a
+    cols, products = cols_a[hit], data_a[hit] * data_b[at[hit]]
+    if not (_increasing(cols_a) and _increasing(cols_b)):
+        cols, products = cols[::-1], products[::-1]
+    nonzero = products != 0   # as scipy drops them
+    return cols[nonzero], products[nonzero]
+
+
+def _increasing(cols: np.ndarray) -> bool:
+    return bool(np.all(cols[1:] > cols[:-1]))
+
+
+def _row(m: sparse.csr_matrix, i: int) -> tuple[np.ndarray, np.ndarray]:
+    lo, hi = m.indptr[i], m.indptr[i + 1]
+    return m.indices[lo:hi], m.data[lo:hi]
 
 
 def top_codes(scores: np.ndarray, threshold: float, max_codes: int) -> list[tuple[int, int]]:

@@ -64,6 +64,12 @@ _TOKEN = re.compile(r"[^\W\d_]+")
 _INITIAL = re.compile(r"(?:^|[.!?:;\"“”])\s*([^\W\d_]+)")
 # ...unless the full stop ends a title before a name.
 _AFTER_TITLE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|St|Ste|Mme|Mlle|Fr|Sr|Prof)\.\s*([^\W\d_]+)")
+# The same two, led by characters the regular expression engine scans for quickly (an
+# anchor first makes it try every position): the start of the text and the word boundary
+# before a title are checked apart, by `_initial_words` and `_after_titles`.
+_START = re.compile(r"\s*([^\W\d_]+)")
+_AFTER_END = re.compile(r"[.!?:;\"“”]\s*([^\W\d_]+)")
+_TITLED = re.compile(r"(?:Mr|Mrs|Ms|Dr|St|Ste|Mme|Mlle|Fr|Sr|Prof)\.\s*([^\W\d_]+)")
 
 
 def study_names(participants: pd.DataFrame, transcripts: pd.DataFrame) -> frozenset[str]:
@@ -84,18 +90,43 @@ def capitalised_words(texts: Iterable[str], share: float = 0.8) -> frozenset[str
     """Words written with a capital in at least `share` of their occurrences that do not
     start a sentence: proper nouns (people, places, organisations). "I" is not one.
 
-    Counted with whole-text regular expressions and Counters rather than a Python step per
-    word: this reads every segment on every run of the stage."""
+    Counted with whole-text regular expressions, then once per distinct spelling rather
+    than once per word: this reads every segment on every run of the stage."""
     total: Counter[str] = Counter()
     upper: Counter[str] = Counter()
     text = ".\n".join(texts)   # each text starts a sentence, as on its own
-    for found, sign in ((_TOKEN.findall(text), 1), (_INITIAL.findall(text), -1),
-                        (_AFTER_TITLE.findall(text), 1)):
-        caps = [w for w in found if w[0].isupper() and not w.isupper()]
-        (total.update if sign > 0 else total.subtract)(map(str.lower, found))
-        (upper.update if sign > 0 else upper.subtract)(map(str.lower, caps))
+    for found, sign in ((_TOKEN.findall(text), 1), (_initial_words(text), -1),
+                        (_after_titles(text), 1)):
+        for word, n in Counter(found).items():
+            key = word.lower()
+            total[key] += sign * n
+            if word[0].isupper() and not word.isupper():
+                upper[key] += sign * n
     return frozenset(w for w, n in total.items()
                      if n > 0 and len(w) > 1 and upper[w] >= share * n)
+
+
+def _initial_words(text: str) -> list[str]:
+    """_INITIAL.findall(text): the word at the start, then those after a sentence end."""
+    first = _START.match(text)
+    if first is None:
+        return _AFTER_END.findall(text)
+    return [first.group(1), *_AFTER_END.findall(text, first.end())]
+
+
+def _after_titles(text: str) -> list[str]:
+    """_AFTER_TITLE.findall(text): a title inside a word (no boundary before it) does not
+    count, and the search goes on from its next character."""
+    found: list[str] = []
+    pos = 0
+    while (m := _TITLED.search(text, pos)) is not None:
+        before = text[m.start() - 1] if m.start() else " "
+        if before.isalnum() or before == "_":
+            pos = m.start() + 1
+            continue
+        found.append(m.group(1))
+        pos = m.end()
+    return found
 
 
 def usable(term: str, banned: frozenset[str]) -> bool:

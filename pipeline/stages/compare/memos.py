@@ -136,6 +136,17 @@ def _distinct(keys: list[str], n: int) -> list[str]:
     return chosen
 
 
+MEMO_COLUMNS = ["category_id", "segment_id", "similarity", "lemmas", "role", "participant_id",
+                "site", "citation_id", "locator", "text"]
+
+
+def _records(df: pd.DataFrame, columns: list[str]) -> list[dict]:
+    """Rows as dicts of the `columns` present, as `to_dict("records")` gives them: built
+    column by column, which is several times faster on Arrow-backed strings."""
+    cols = [c for c in columns if c in df.columns]
+    return [dict(zip(cols, values)) for values in zip(*(df[c].tolist() for c in cols))]
+
+
 def memos(members: pd.DataFrame, codings: pd.DataFrame, n_terms: int, n_quotes: int,
           n_codes: int, banned: frozenset[str] = frozenset(),
           withdrawn: frozenset[str] = frozenset()) -> pd.DataFrame:
@@ -143,7 +154,7 @@ def memos(members: pd.DataFrame, codings: pd.DataFrame, n_terms: int, n_quotes: 
     lemmas, role, participant_id, site, citation_id, locator, text. Segments in `withdrawn`
     (quotes their speakers withdrew in member checking) are never quoted."""
     groups: dict[str, list[dict]] = {}
-    for row in members.sort_values("order").to_dict("records"):
+    for row in _records(members.sort_values("order"), MEMO_COLUMNS):
         groups.setdefault(row["category_id"], []).append(row)
     codes_of: dict[str, set[str]] = {}
     for seg, code in zip(codings["segment_id"], codings["code_id"]):

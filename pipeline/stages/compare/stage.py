@@ -67,17 +67,22 @@ def cluster(segs: pd.DataFrame, X: np.ndarray, params: CompareParams,
     With the previous run's keys, cross-site merges never join two earlier categories."""
     site_keys = np.empty(len(segs), dtype=object)
     cents, cent_keys, cent_sites, cent_members = [], [], [], []
-    for site in dict.fromkeys(segs["site"]):
-        rows = np.flatnonzero((segs["site"] == site).to_numpy())
+    # Plain arrays: converting the (Arrow) columns once per category took seconds.
+    seg_ids = segs["segment_id"].to_numpy(dtype=object)
+    sites = segs["site"].to_numpy(dtype=object)
+    for site in dict.fromkeys(sites):
+        rows = np.flatnonzero(sites == site)
         result = cluster_site(X[rows], params.join_threshold, params.max_passes)
+        order = np.argsort(result.labels, kind="stable")   # each category's rows, in order
+        bounds = np.searchsorted(result.labels[order], np.arange(len(result.centroids) + 1))
         for k in range(len(result.centroids)):
-            members = rows[result.labels == k]
-            key = category_key(site, segs.at[int(members[0]), "segment_id"])
+            members = rows[order[bounds[k]:bounds[k + 1]]]
+            key = category_key(site, seg_ids[members[0]])
             site_keys[members] = key
             cents.append(result.centroids[k])
             cent_keys.append(key)
             cent_sites.append(int(members[0]))
-            cent_members.append(segs["segment_id"].to_numpy()[members].tolist())
+            cent_members.append(seg_ids[members].tolist())
     groups = integrate(np.array(cents), params.merge_threshold) if cents else np.zeros(0, int)
     if history is not None and len(groups):
         groups = keep_apart(groups, earlier_cross(cent_members, history),
@@ -85,7 +90,7 @@ def cluster(segs: pd.DataFrame, X: np.ndarray, params: CompareParams,
     first_of_group: dict[int, int] = {}
     for g, anchor in zip(groups, cent_sites):
         first_of_group[int(g)] = min(first_of_group.get(int(g), anchor), anchor)
-    cross_of = {key: category_key("X", segs.at[first_of_group[int(g)], "segment_id"])
+    cross_of = {key: category_key("X", seg_ids[first_of_group[int(g)]])
                 for key, g in zip(cent_keys, groups)}
     out = segs[MEMBER_COLUMNS].copy()
     out["category_id"] = site_keys
@@ -109,8 +114,7 @@ def _category_rows(members: pd.DataFrame, key_col: str, level: str, codings: pd.
                  params.n_quotes, params.n_codes, banned, withdrawn)
     memo.insert(1, "level", level)
     if level == "site":
-        parent = (members.groupby("category_id")["cross_category_id"]
-                  .agg(lambda s: s.value_counts().sort_index().idxmax()))
+        parent = _parents(members)
         memo.insert(2, "site", memo["category_id"].map(members.groupby("category_id")["site"]
                                                        .first()))
         memo.insert(3, "parent_id", memo["category_id"].map(parent))
@@ -124,19 +128,30 @@ def _category_rows(members: pd.DataFrame, key_col: str, level: str, codings: pd.
     return memo
 
 
+def _parents(members: pd.DataFrame) -> pd.Series:
+    """Per site category, the cross-site category holding most of its segments (a tie goes
+    to the first key): counted once for all, not a value_counts per category."""
+    pairs = (members.groupby(["category_id", "cross_category_id"]).size()
+             .rename("n").reset_index()
+             .sort_values(["category_id", "n", "cross_category_id"],
+                          ascending=[True, False, True]))
+    return pairs.drop_duplicates("category_id").set_index("category_id")["cross_category_id"]
+
+
 def _labels(categories: pd.DataFrame, members: pd.DataFrame, banned: frozenset[str],
             params: CompareParams, cache: Cache) -> tuple[pd.DataFrame, list[Problem]]:
     """Key-phrase labels for the cross-site categories (their distinctive terms stay the
     label where no phrase is found, and for site categories)."""
     cross = categories["level"] == "cross-site"
-    nearest = (members.sort_values(["cross_similarity", "segment_id"],
-                                   ascending=[False, True])
-               .groupby("cross_category_id", sort=False)["text"]
-               .agg(lambda t: list(t[:params.label_segments])))
+    ranked = members.sort_values(["cross_similarity", "segment_id"], ascending=[False, True])
+    nearest: dict[str, list[str]] = {}   # per category, in order of its best segment
+    for key, text in zip(ranked["cross_category_id"].tolist(), ranked["text"].tolist()):
+        if not pd.isna(key) and len(got := nearest.setdefault(key, [])) < params.label_segments:
+            got.append(text)
     try:
         terms = dict(zip(categories.loc[cross, "category_id"],
                          categories.loc[cross, "top_terms"].map(list)))
-        found = phrase_labels(nearest.to_dict(), terms, banned, cache)
+        found = phrase_labels(nearest, terms, banned, cache)
     except OSError as exc:  # the trained model is an install option
         return categories, [warning("outputs/categories.parquet", 0, f"category labels are "
                                     f"distinctive words, not key phrases: {exc}")]

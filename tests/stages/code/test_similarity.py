@@ -1,5 +1,7 @@
 import numpy as np
 import pandas as pd
+import pytest
+from scipy import sparse
 
 from pipeline.codebook.model import load_codebook
 from pipeline.nlp.pipelines import fast_nlp
@@ -9,6 +11,7 @@ from pipeline.stages.code.similarity import (
     lemmatise,
     make_vectorizer,
     score_matrix,
+    shared_terms,
     top_codes,
 )
 
@@ -73,3 +76,33 @@ codes:
     found = coder.codings(np.array(["a", "b"]), scores, threshold=0.0, max_codes=1)
     assert found[["segment_id", "code_id"]].values.tolist() == [["a", "money"], ["b", "tests"]]
     assert found["evidence"].tolist() == ["", ""]
+
+
+def _shuffled(m: sparse.csr_matrix, rng: np.random.Generator) -> sparse.csr_matrix:
+    """The same matrix, its rows' entries stored out of column order."""
+    m = m.copy()
+    for i in range(m.shape[0]):
+        lo, hi = m.indptr[i], m.indptr[i + 1]
+        order = lo + rng.permutation(hi - lo)
+        m.indices[lo:hi], m.data[lo:hi] = m.indices[order], m.data[order]
+    m.has_sorted_indices = False
+    return m
+
+
+@pytest.mark.parametrize("shuffle_a, shuffle_b", [(False, False), (True, False),
+                                                  (False, True), (True, True)])
+def test_shared_terms_are_what_the_sparse_product_of_the_two_rows_holds(
+        shuffle_a: bool, shuffle_b: bool) -> None:
+    rng = np.random.default_rng(3)
+    a = sparse.random(8, 12, density=0.5, format="csr", random_state=rng)
+    b = sparse.vstack([sparse.csr_matrix((1, 12)),   # a row sharing nothing
+                       sparse.random(4, 12, density=0.5, random_state=rng)]).tocsr()
+    b.data[::5] = 0.0      # explicit zeros, which the product leaves out
+    a = _shuffled(a, rng) if shuffle_a else a
+    b = _shuffled(b, rng) if shuffle_b else b
+    for i in range(a.shape[0]):
+        for j in range(b.shape[0]):
+            product = a[i].multiply(b[j]).tocoo()
+            cols, contrib = shared_terms(a, i, b, j)
+            assert cols.tolist() == product.col.tolist()
+            assert contrib.tolist() == product.data.tolist()

@@ -1,9 +1,15 @@
 """Category labels: fillers, names and non-words never label; phrases are noun chunks."""
+import re
+
 import pandas as pd
 import pytest
 
 from pipeline.stages.compare.labels import (
+    _AFTER_TITLE,
+    _INITIAL,
     FILLERS,
+    _after_titles,
+    _initial_words,
     capitalised_words,
     key_phrases,
     study_names,
@@ -26,6 +32,43 @@ def test_capitalised_words_are_proper_nouns_even_after_a_title() -> None:
              "Funding ended. Funding is the problem."]   # only ever sentence-initial
     # "Mr" is capitalised too: a title never labels a category either
     assert capitalised_words(texts) == {"mr", "abernathy", "kevin", "thunder", "bay"}
+
+
+def _capitalised_plainly(texts: list[str], share: float = 0.8) -> set[str]:
+    """The definition, one word at a time: every word, less those starting a sentence
+    (not counting one after a title's full stop)."""
+    total: dict[str, int] = {}
+    upper: dict[str, int] = {}
+    for text in texts:
+        initial = {m.start(1) for m in re.finditer(r"(?:^|[.!?:;\"“”])\s*([^\W\d_]+)", text)}
+        initial -= {m.start(1) for m in re.finditer(
+            r"\b(?:Mr|Mrs|Ms|Dr|St|Ste|Mme|Mlle|Fr|Sr|Prof)\.\s*([^\W\d_]+)", text)}
+        for m in re.finditer(r"[^\W\d_]+", text):
+            if m.start() in initial:
+                continue
+            w = m.group()
+            total[w.lower()] = total.get(w.lower(), 0) + 1
+            caps = w[0].isupper() and not w.isupper()
+            upper[w.lower()] = upper.get(w.lower(), 0) + caps
+    return {w for w, n in total.items() if len(w) > 1 and upper[w] >= share * n}
+
+
+def test_capitalised_words_count_as_the_plain_definition() -> None:
+    texts = ["Kevin met Kevin. kevin? KEVIN said: Ottawa, ottawa and Ottawa.",
+             "Dr. Smith and Dr.Smith; \"Quoted\" words. Über über Über. I said I.",
+             "Mme Lévesque, Mme. Lévesque", "", "St. Ste. Sr Fr. Prof. Ng ng",
+             "Bay Bay Bay bay Bay", "x2 A b Éa éa Éa."]
+    assert capitalised_words(texts) == _capitalised_plainly(texts)
+
+
+@pytest.mark.parametrize("text", [
+    "", "Kevin said. Then", "  Kevin", ".Kevin", ". ", "42 Kevin! Bob? “Quoted” words",
+    "XMr. Dr. Smith", "Mr. Smith and Mrs.Jones", "_Dr. Who", "éDr. Who; Ste. Anne",
+    "Prof. Prof. Ng", "Mr.", "Mr. 42", "Mme Lévesque, Mme. Lévesque",
+    ".\n".join(["Dr. A", "b Mr", "Kevin", "", ": x"])])
+def test_scans_led_by_literals_find_what_the_anchored_patterns_find(text: str) -> None:
+    assert _initial_words(text) == _INITIAL.findall(text)
+    assert _after_titles(text) == _AFTER_TITLE.findall(text)
 
 
 @pytest.mark.parametrize("term, ok", [

@@ -10,7 +10,7 @@ from pipeline.core.errors import InputError
 from pipeline.core.inputs import DecisionsInput, KeyHistory
 from pipeline.core.registry import upstream
 from pipeline.core.runner import Runner
-from pipeline.stages.compare.stage import CompareParams, interview_order, run
+from pipeline.stages.compare.stage import CompareParams, _parents, interview_order, run
 
 # Two clearly separable themes, voiced at two sites by several people.
 MONEY = ["The grant money ended in June and the budget for release time is gone.",
@@ -172,3 +172,13 @@ def test_without_the_key_history_a_clean_run_would_have_renamed_them(tmp_path: P
     (root / "corpus" / "transcripts" / "O2_Teacher#1_5.2.txt").write_text(EARLIER)
     _, catalog = analyse_all(root)
     assert not catalog.load("decision_log")["applied"].all()
+
+
+def test_parents_are_the_plain_most_common_cross_category_first_key_on_ties() -> None:
+    members = pd.DataFrame({
+        "category_id":       ["a", "a", "a", "b", "b", "c", "c", "c", "c", None],
+        "cross_category_id": ["X", "Y", "Y", "Z", "W", "X", None, None, "X", "X"]})
+    plain = (members.groupby("category_id")["cross_category_id"]
+             .agg(lambda s: s.value_counts().sort_index().idxmax()))
+    assert _parents(members).sort_index().to_dict() == plain.to_dict() == {
+        "a": "Y", "b": "W", "c": "X"}
