@@ -12,11 +12,11 @@ from pathlib import Path
 
 import click
 import pandas as pd
-import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
 from pipeline.cli.main import cli
+from pipeline.core.catalog import Catalog
 from tests.fixtures import ROOT, copy_project
 from tests.locks import held_elsewhere
 
@@ -137,8 +137,8 @@ def written_with(root: Path) -> int:
     log = json.loads((out / "run.json").read_text(encoding="utf-8"))
     segments, codings = pd.read_parquet(out / "segments.parquet"), \
         pd.read_parquet(out / "codings.parquet")
-    prov = {name: json.loads(pq.read_schema(out / f"{name}.parquet").metadata[
-        b"qda.provenance"]) for name in ("segments", "codings")}
+    catalog = Catalog(root)
+    prov = {name: catalog.provenance(name) for name in ("segments", "codings")}
     words = log["config"]["segment"]["max_words"]
     assert prov["segments"]["params"]["max_words"] == words
     assert len(segments) == SEGMENTS[words] and (SPLIT in set(segments["segment_id"])) == \
