@@ -4,7 +4,9 @@ peak memory, start-up and imports included) and each stage from inside.
 Inside, `MeasuredRunner` is the runner `qda analyze` uses, timing every stage: wall time, CPU
 time (user + system, this process's threads and any process the stage starts) and peak
 resident memory. On Linux the peak is the stage's own: the kernel's high-water mark is reset
-before each stage (/proc/self/clear_refs); elsewhere it is the process's peak so far.
+before each stage (/proc/self/clear_refs); elsewhere it is the process's peak so far. When the
+stage has worker processes (a process pool, a local Dask cluster), the peak is the sampled sum
+over them and this process, when that is higher.
 """
 from __future__ import annotations
 
@@ -80,11 +82,13 @@ def _descendants(pid: int) -> list[int]:
     return out
 
 
-def _rss_mb(pid: int) -> float:
+def _pss_mb(pid: int) -> float:
+    """Proportional set size: resident memory with each page shared by forked workers
+    counted once over the processes that share it (plain RSS would count it in each)."""
     try:
-        with open(f"/proc/{pid}/status") as f:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
             for line in f:
-                if line.startswith("VmRSS:"):
+                if line.startswith("Pss:"):
                     return int(line.split()[1]) / 1024
     except OSError:
         pass
@@ -92,9 +96,9 @@ def _rss_mb(pid: int) -> float:
 
 
 class TreeSampler:
-    """The largest sum of resident memory over this process and its worker processes (a
-    process pool, a local Dask cluster), sampled every 20 ms while a stage runs: the kernel
-    keeps a peak per process, not per group."""
+    """The largest sum of memory (PSS) over this process and its worker processes (a process
+    pool, a local Dask cluster), sampled every 50 ms while a stage runs: the kernel keeps a
+    peak per process, not per group."""
 
     def __init__(self) -> None:
         import threading
@@ -105,10 +109,10 @@ class TreeSampler:
 
     def _sample(self) -> None:
         me = os.getpid()
-        while not self._stop.wait(0.02):
+        while not self._stop.wait(0.05):
             kids = _descendants(me)
             if kids:
-                self.peak = max(self.peak, _rss_mb(me) + sum(map(_rss_mb, kids)))
+                self.peak = max(self.peak, _pss_mb(me) + sum(map(_pss_mb, kids)))
 
     def __enter__(self) -> TreeSampler:
         self._thread.start()
