@@ -30,7 +30,7 @@ validate: $(READY)
 status: $(READY)
 	$(PY) -m pipeline status
 
-## Run the fast tests: units on small fixtures, one end-to-end run (about 100 s on 2 cores)
+## Run the fast tests: units on small fixtures, one end-to-end run (about 55 s on 2 cores)
 test: $(READY)
 	$(PY) -m pytest -n 2 --dist loadgroup $(ARGS)
 
@@ -38,7 +38,7 @@ test: $(READY)
 test-all: $(READY)
 	$(PY) -m pytest -n 2 --dist loadgroup --slow $(ARGS)
 
-## Benchmark: generated corpus at 0.5x-4x (1x: 222 interviews, 2M words) and BERTopic; per-stage wall, CPU, peak memory to bench/results.json (15-25 min; ARGS=--quick: 2)
+## Benchmark: generated corpus at 0.5x-4x (1x: 222 interviews, 2M words) and BERTopic; per-stage wall, CPU, peak memory to bench/results.json (about 9 min on 2 cores; ARGS=--quick: about 1 min)
 bench: $(READY)
 	$(PY) -m pipeline bench --vs-bertopic $(ARGS)
 
