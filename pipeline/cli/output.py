@@ -59,7 +59,8 @@ def print_summary(reports: list[StageReport], catalog: Catalog, seconds: float,
     for r in reports:
         cache = ""
         if r.cache_misses is not None:
-            cache = f"; {r.cache_misses} processed, {r.cache_hits} from cache"
+            on = f" on {r.where}" if r.where else ""
+            cache = f"; {r.cache_misses} processed{on}, {r.cache_hits} from cache"
         timing = f"{r.seconds:6.1f}s" if r.status == "ran" else "   -   "
         click.echo(f"  {r.name:<16} {r.status:<11} {timing}  {_rows(r.rows)}{cache}")
     ran = sum(r.status == "ran" for r in reports)

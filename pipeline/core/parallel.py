@@ -23,12 +23,14 @@ R = TypeVar("R")
 # Below this much text (characters) a process pool costs more than it saves: starting a
 # worker and importing spaCy takes about a second, ingest and segment read ~1 MB/s per core.
 MIN_PARALLEL_CHARS = 2_000_000
+WAIT_FOR_WORKERS = 60  # seconds a scheduler may take to get its first worker
 
 
 class Serial:
     """Everything in this process (the default for small corpora, and with workers = 1)."""
     name = "this process"
     workers = 1
+    used = False  # set when work was sent elsewhere (the run's report says where)
 
     def worth(self, chars: int) -> bool:
         return False
@@ -66,6 +68,7 @@ class Processes(Serial):
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
+        self.used = True
         if self._pool is None:
             method = "fork" if sys.platform.startswith("linux") else None
             self._pool = ProcessPoolExecutor(
@@ -111,11 +114,19 @@ class Dask(Serial):
                                              processes=True, host="127.0.0.1",
                                              dashboard_address=None)
                 return Client(self._cluster)
-            return Client(self.address, timeout=10)
+            client = Client(self.address, timeout=10)
         except (OSError, TimeoutError, ValueError) as exc:
             self.close()
             raise PipelineError(f"cannot reach the Dask scheduler at {self.address}: {exc}"
                                 ) from None
+        try:  # a scheduler without workers would take the work and never return it
+            client.wait_for_workers(1, timeout=WAIT_FOR_WORKERS)
+        except TimeoutError:
+            client.close()
+            raise PipelineError(f"the Dask scheduler at {self.address} has no workers (none "
+                                f"joined within {WAIT_FOR_WORKERS} s); start some with "
+                                f"`dask worker {self.address}`") from None
+        return client
 
     @property
     def workers(self) -> int:  # type: ignore[override]
@@ -125,6 +136,7 @@ class Dask(Serial):
         return True  # asked for by name: always used, so a small test exercises it
 
     def map(self, func: Callable[[T], R], chunks: Sequence[T], desc: str) -> list[R]:
+        self.used = True
         # pure=False: identical chunks (two empty sites) are still two tasks.
         return _in_order(lambda f, c: self.client.submit(f, c, pure=False), func, chunks,
                          desc)

@@ -34,12 +34,13 @@ class StageReport:
     cache_misses: int | None = None
     fingerprint: str = ""
     warnings: list[Problem] = field(default_factory=list)
+    where: str | None = None  # the processes or cluster its per-transcript work ran on
 
     def as_dict(self) -> dict[str, Any]:
         return {"name": self.name, "status": self.status, "seconds": round(self.seconds, 3),
                 "rows": self.rows, "cache_hits": self.cache_hits,
                 "cache_misses": self.cache_misses, "fingerprint": self.fingerprint,
-                "warnings": [str(w) for w in self.warnings]}
+                "warnings": [str(w) for w in self.warnings], "where": self.where}
 
 
 def code_hash(stage: Stage) -> str:
@@ -126,12 +127,14 @@ class Runner:
             kwargs["cache"] = cache
         if stage.parallel:
             kwargs["executor"] = self.executor
+            self.executor.used = False
         start = time.perf_counter()
         try:
             tables, warnings = stage.load()(*args, **kwargs)
         finally:
             if self._executor is not None:  # a pool's workers end with their stage
                 self._executor.release()
+        where = self._executor.name if stage.parallel and self._executor.used else None
         if set(tables) != set(stage.outputs):
             raise PipelineError(f"stage {stage.name} returned {', '.join(sorted(tables))} but "
                                 f"declares {', '.join(stage.outputs)} (pipeline/core/"
@@ -148,7 +151,7 @@ class Runner:
         rows = {n: len(tables[n]) for n in stage.outputs}  # rows, or files of a file set
         return StageReport(stage.name, "ran", time.perf_counter() - start, rows,
                            cache.hits if cache else None, cache.misses if cache else None,
-                           fp, list(warnings))
+                           fp, list(warnings), where)
 
     def outstanding(self, stage: Stage) -> list[Problem]:
         """The warnings the stage's last run gave: they hold until its inputs change."""
