@@ -110,9 +110,11 @@ class Dask(Serial):
                                 "'qda-pipeline[dask]' (make install includes it)") from None
         try:
             if self.address == "local":
+                # The dashboard cannot be switched off here; on a free loopback port
+                # it is reachable from this machine only and never collides with another.
                 self._cluster = LocalCluster(n_workers=self._want, threads_per_worker=1,
                                              processes=True, host="127.0.0.1",
-                                             dashboard_address=None)
+                                             dashboard_address="127.0.0.1:0")
                 return Client(self._cluster)
             client = Client(self.address, timeout=10)
         except (OSError, TimeoutError, ValueError) as exc:

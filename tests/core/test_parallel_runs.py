@@ -45,7 +45,13 @@ def test_two_worker_processes_give_the_serial_tables(serial, tmp_path) -> None:
     same_outputs(serial, catalog)
 
 
+# The clusters run one at a time (one pytest-xdist worker takes them): two at once on two
+# cores only wait on each other.
+DASK = pytest.mark.xdist_group("dask")
+
+
 @pytest.mark.slow
+@DASK
 def test_a_local_dask_cluster_of_two_workers_gives_the_serial_tables(serial, tmp_path
                                                                        ) -> None:
     pytest.importorskip("distributed")
@@ -91,6 +97,7 @@ def scheduler(tmp_path):
 
 
 @pytest.mark.slow
+@DASK
 def test_a_running_scheduler_given_by_its_address_gives_the_serial_tables(serial, scheduler,
                                                                            tmp_path) -> None:
     reports, catalog = run_with(tmp_path, "remote", f"run.dask={scheduler}")
@@ -99,6 +106,7 @@ def test_a_running_scheduler_given_by_its_address_gives_the_serial_tables(serial
 
 
 @pytest.mark.slow
+@DASK
 def test_a_scheduler_without_workers_is_a_message(tmp_path, monkeypatch) -> None:
     distributed = pytest.importorskip("distributed")
     from pipeline.core import parallel
@@ -106,7 +114,7 @@ def test_a_scheduler_without_workers_is_a_message(tmp_path, monkeypatch) -> None
 
     monkeypatch.setattr(parallel, "WAIT_FOR_WORKERS", 1)
     with distributed.LocalCluster(n_workers=0, host="127.0.0.1",
-                                  dashboard_address=None) as cluster:
+                                  dashboard_address="127.0.0.1:0") as cluster:
         executor = parallel.make_executor(0, cluster.scheduler_address)
         with pytest.raises(PipelineError, match="has no workers"):
             executor.map(len, [[1]], "t")
