@@ -107,7 +107,8 @@ class Dask(Serial):
             from distributed import Client, LocalCluster
         except ImportError:
             raise PipelineError("--dask needs Dask's distributed scheduler: pip install "
-                                "'qda-pipeline[dask]' (make install includes it)") from None
+                                "'.[dask]' in the pipeline's checkout (make install "
+                                "includes it)") from None
         try:
             if self.address == "local":
                 # The dashboard cannot be switched off here; on a free loopback port
