@@ -69,11 +69,19 @@ class Processes(Serial):
         from concurrent.futures import ProcessPoolExecutor
 
         self.used = True
+        from concurrent.futures.process import BrokenProcessPool
+
         if self._pool is None:
             method = "fork" if sys.platform.startswith("linux") else None
             self._pool = ProcessPoolExecutor(
                 self.workers, mp_context=multiprocessing.get_context(method))
-        return _in_order(self._pool.submit, func, chunks, desc)
+        try:
+            return _in_order(self._pool.submit, func, chunks, desc)
+        except BrokenProcessPool:
+            self.close()
+            raise PipelineError(f"a worker process of {desc} died (out of memory, or killed); "
+                                f"nothing was written. Run again, with --workers 1 to use "
+                                f"this process only") from None
 
     def close(self) -> None:
         if self._pool is not None:
@@ -139,10 +147,16 @@ class Dask(Serial):
         return True  # asked for by name: always used, so a small test exercises it
 
     def map(self, func: Callable[[T], R], chunks: Sequence[T], desc: str) -> list[R]:
+        from distributed import KilledWorker
+
         self.used = True
-        # pure=False: identical chunks (two empty sites) are still two tasks.
-        return _in_order(lambda f, c: self.client.submit(f, c, pure=False), func, chunks,
-                         desc)
+        try:
+            # pure=False: identical chunks (two empty sites) are still two tasks.
+            return _in_order(lambda f, c: self.client.submit(f, c, pure=False), func, chunks,
+                             desc)
+        except KilledWorker:
+            raise PipelineError(f"Dask workers at {self.address} died running {desc} (out of "
+                                f"memory, or killed); nothing was written") from None
 
     def release(self) -> None:
         pass  # a cluster takes seconds to start: kept for the run's next stage

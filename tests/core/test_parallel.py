@@ -97,3 +97,20 @@ def test_auto_workers_stay_in_this_process_for_a_small_corpus() -> None:
     assert not auto.worth(100_000)  # a few interviews: starting processes costs more
     assert make_executor(2).worth(10)  # asked for by number: always used
     assert type(make_executor(1)) is Serial
+
+
+def _die(items: list[int]) -> list[int]:
+    import os
+
+    os._exit(1)  # as the kernel's out-of-memory killer would end a worker
+
+
+def test_a_worker_that_dies_is_a_message_not_a_hang() -> None:
+    from pipeline.core.errors import PipelineError
+
+    pool = Processes(2, auto=False)
+    try:
+        with pytest.raises(PipelineError, match="worker process of segment died"):
+            cached_map(None, ["a", "b"], [1, 2], [1, 1], _die, pool, "segment")
+    finally:
+        pool.close()
