@@ -62,16 +62,20 @@ class JsonCache:
         return value
 
 
-def cached_many(cache: Cache, keys: list[str], compute_many: Callable[[list[int]], list[Any]]
-                ) -> list[Any]:
+def cached_many(cache: Cache | None, keys: list[str],
+                compute_many: Callable[[list[int]], list[Any]]) -> list[Any]:
     """Values for `keys`, computing the missing ones in one batch (`compute_many` gets
-    their positions), so batch-friendly work such as `nlp.pipe` stays batched."""
+    their positions), so batch-friendly work such as `nlp.pipe` stays batched. A cache that
+    is a plain (key, compute) function is asked one key at a time."""
+    if cache is None or cache is no_cache:
+        return compute_many(list(range(len(keys))))
     lookup = getattr(cache, "get", None)
-    found = [lookup(k) if lookup else (False, None) for k in keys]
+    if lookup is None:
+        return [cache(k, lambda i=i: compute_many([i])[0]) for i, k in enumerate(keys)]
+    found = [lookup(k) for k in keys]
     todo = [i for i, (hit, _) in enumerate(found) if not hit]
     values = [v for _, v in found]
-    for i, value in zip(todo, compute_many(todo)):
+    for i, value in zip(todo, compute_many(todo) if todo else []):
         values[i] = value
-        if hasattr(cache, "put"):
-            cache.put(keys[i], value)
+        cache.put(keys[i], value)
     return values

@@ -1,10 +1,10 @@
 """Where per-transcript work runs: in this process, in processes on this machine, or on a Dask
 cluster ([run] in analysis.cfg, or `qda analyze --workers N` / `--dask SCHEDULER`).
 
-A stage hands `map_chunks` a function and its work cut into chunks (a site's transcripts, say);
-the results come back in the order the chunks were given, whatever ran where, so every table is
-the same as a serial run's. The scheduling is Python's process pool or Dask's; nothing here
-schedules work itself.
+A stage hands `cached_map` its per-transcript work; what the cache lacks is cut into chunks of
+consecutive transcripts, and the results come back in the order the chunks were given, whatever
+ran where, so every table is the same as a serial run's. The scheduling is Python's process
+pool's or Dask's; nothing here schedules work itself.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from pipeline.core.cache import no_cache
+from pipeline.core.cache import cached_many
 from pipeline.core.errors import PipelineError
 from pipeline.core.progress import progress
 
@@ -66,17 +66,16 @@ class Processes(Serial):
 
     def map(self, func: Callable[[T], R], chunks: Sequence[T], desc: str) -> list[R]:
         import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        self.used = True
+        from concurrent.futures import ProcessPoolExecutor, as_completed
         from concurrent.futures.process import BrokenProcessPool
 
+        self.used = True
         if self._pool is None:
             method = "fork" if sys.platform.startswith("linux") else None
             self._pool = ProcessPoolExecutor(
                 self.workers, mp_context=multiprocessing.get_context(method))
         try:
-            return _in_order(self._pool.submit, func, chunks, desc)
+            return _in_order(self._pool.submit, as_completed, func, chunks, desc)
         except BrokenProcessPool:
             self.close()
             raise PipelineError(f"a worker process of {desc} died (out of memory, or killed); "
@@ -147,13 +146,13 @@ class Dask(Serial):
         return True  # asked for by name: always used, so a small test exercises it
 
     def map(self, func: Callable[[T], R], chunks: Sequence[T], desc: str) -> list[R]:
-        from distributed import KilledWorker
+        from distributed import KilledWorker, as_completed
 
         self.used = True
         try:
             # pure=False: identical chunks (two empty sites) are still two tasks.
-            return _in_order(lambda f, c: self.client.submit(f, c, pure=False), func, chunks,
-                             desc)
+            return _in_order(lambda f, c: self.client.submit(f, c, pure=False), as_completed,
+                             func, chunks, desc)
         except KilledWorker:
             raise PipelineError(f"Dask workers at {self.address} died running {desc} (out of "
                                 f"memory, or killed); nothing was written") from None
@@ -170,17 +169,12 @@ class Dask(Serial):
             self._cluster = None
 
 
-def _in_order(submit: Callable, func: Callable[[T], R], chunks: Sequence[T], desc: str
-              ) -> list[R]:
-    """Submit every chunk, show progress as they finish, return results in chunk order. A
-    failing chunk raises its own exception here (after the others are cancelled)."""
-    from concurrent.futures import as_completed as cf_completed
-
+def _in_order(submit: Callable, completed: Callable, func: Callable[[T], R],
+              chunks: Sequence[T], desc: str) -> list[R]:
+    """Submit every chunk, show progress as they finish (`completed`: the library's
+    as_completed), return results in chunk order. A failing chunk raises its own exception
+    here (after the others are cancelled)."""
     futures = [submit(func, c) for c in chunks]
-    if futures and hasattr(futures[0], "key"):  # Dask futures
-        from distributed import as_completed as completed
-    else:
-        completed = cf_completed
     try:
         for future in progress(completed(futures), desc, unit="part", total=len(futures)):
             future.result()  # re-raises a worker's exception at once
@@ -227,24 +221,12 @@ def cached_map(cache: Any, keys: Sequence[str], items: Sequence[T], weights: Seq
     list of values, picklable: a module-level function or a partial of one). The missing
     ones are cut into chunks of about equal weight and run on `executor` when it is worth
     it, else here, one item at a time."""
-    lookup = getattr(cache, "get", None)
-    if lookup is None and cache is not None and cache is not no_cache:
-        # A plain (key, compute) function: asked item by item, here.
-        return [cache(k, lambda item=item: work([item])[0]) for k, item in zip(keys, items)]
-    found = [lookup(k) if lookup else (False, None) for k in keys]
-    todo = [i for i, (hit, _) in enumerate(found) if not hit]
-    values: list[Any] = [v for _, v in found]
-    if not todo:
-        return values
-    todo_weights = [weights[i] for i in todo]
-    chosen = executor if executor.worth(sum(todo_weights)) else SERIAL
-    parts = ([[k] for k in range(len(todo))] if chosen is SERIAL
-             else chunks_by_weight(todo_weights, chosen.workers * 4))
-    results = chosen.map(work, [[items[todo[k]] for k in part] for part in parts], desc)
-    for part, result in zip(parts, results):
-        for k, value in zip(part, result):
-            i = todo[k]
-            values[i] = value
-            if hasattr(cache, "put"):
-                cache.put(keys[i], value)
-    return values
+    def compute(todo: list[int]) -> list[R]:
+        todo_weights = [weights[i] for i in todo]
+        chosen = executor if executor.worth(sum(todo_weights)) else SERIAL
+        parts = ([[k] for k in range(len(todo))] if chosen is SERIAL
+                 else chunks_by_weight(todo_weights, chosen.workers * 4))
+        results = chosen.map(work, [[items[todo[k]] for k in part] for part in parts], desc)
+        return [value for result in results for value in result]  # parts are in order
+
+    return cached_many(cache, list(keys), compute)
