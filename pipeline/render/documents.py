@@ -9,12 +9,15 @@ import json
 import posixpath
 import re
 from collections.abc import Mapping
+from typing import Any
 
 import docx
 import pandas as pd
 from docx.shared import Inches
 
+from pipeline.core.blocks import Doc
 from pipeline.core.files import fix_office_dates
+from pipeline.render.demo import demonstration_label, study_name
 from pipeline.render.params import DocumentParams
 
 
@@ -140,16 +143,33 @@ def _table(document, rows: list[list[str]]) -> None:
 TOP_LEVEL = ("cross_case", "suggestions")   # the other documents are per site, in cases/
 
 
+def with_label(blocks: pd.DataFrame, label: str) -> pd.DataFrame:
+    """The blocks with `label` as a paragraph right after the document's title."""
+    if not label or blocks.empty:
+        return blocks
+    blocks = blocks.sort_values("order", kind="stable")
+    note = Doc(str(blocks["doc"].iloc[0]))
+    note.paragraph(label)
+    out = pd.concat([blocks.iloc[:1], pd.DataFrame(note.blocks), blocks.iloc[1:]],
+                    ignore_index=True)
+    out["order"] = range(len(out))  # the renderers sort by it
+    return out
+
+
 def run(case_blocks: pd.DataFrame, case_blocks_pre: pd.DataFrame, figures: Mapping[str, bytes],
-        *, params: DocumentParams) -> tuple[dict[str, dict[str, bytes]], list]:
+        corpus: Any, codings: pd.DataFrame, *, params: DocumentParams
+        ) -> tuple[dict[str, dict[str, bytes]], list]:
     """cases/<site>.md and .docx for each site; cross_case and suggestions at the top; the
-    case summaries as they were before member checking in cases/pre_member_check/."""
+    case summaries as they were before member checking in cases/pre_member_check/. Each
+    opens with the demonstration label when the data is demonstration data."""
+    label = demonstration_label(study_name(corpus), codings, params.demonstration)
     pngs = {posixpath.splitext(posixpath.basename(p))[0]: data
             for p, data in figures.items() if p.endswith(".png")}
     alt = {posixpath.basename(p)[:-len(".alt.txt")]: data.decode("utf-8")
            for p, data in figures.items() if p.endswith(".alt.txt")}
     files: dict[str, bytes] = {}
     for doc, part in case_blocks.groupby("doc", sort=False):
+        part = with_label(part, label)
         folder = "" if doc in TOP_LEVEL else "cases"
         links = {name: posixpath.relpath(f"figures/{name}.png", folder or ".")
                  for name in pngs}
@@ -157,6 +177,7 @@ def run(case_blocks: pd.DataFrame, case_blocks_pre: pd.DataFrame, figures: Mappi
         files[f"{base}.md"] = to_markdown(part, links).encode("utf-8")
         files[f"{base}.docx"] = to_docx(part, pngs, params.author, alt)
     for doc, part in case_blocks_pre.groupby("doc", sort=False):
+        part = with_label(part, label)
         base = f"cases/pre_member_check/{doc}"
         links = {name: posixpath.relpath(f"figures/{name}.png", "cases/pre_member_check")
                  for name in pngs}

@@ -4,6 +4,8 @@ readers who cannot see the image."""
 from __future__ import annotations
 
 import io
+import textwrap
+from typing import Any
 
 import matplotlib
 
@@ -13,6 +15,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from pipeline.core.order import natural_key  # noqa: E402
+from pipeline.render.demo import demonstration_label, study_name  # noqa: E402
 from pipeline.render.params import FigureParams  # noqa: E402
 
 plt.rcParams["svg.hashsalt"] = "qda"  # stable ids in SVG output
@@ -139,6 +142,13 @@ def alt_text(name: str, fig: Figure) -> str:
     return title or name
 
 
+def mark_demonstration(fig: Figure, label: str) -> None:
+    """The demonstration label as the first lines of the figure's title."""
+    title = fig.get_suptitle()
+    wrapped = textwrap.fill(label, 100)
+    fig.suptitle(f"{wrapped}\n{title}" if title else wrapped, fontsize="medium")
+
+
 def figure_bytes(fig: Figure, ext: str, dpi: int) -> bytes:
     """PNG or SVG bytes with no timestamps, so equal figures give equal files."""
     buffer = io.BytesIO()
@@ -148,17 +158,22 @@ def figure_bytes(fig: Figure, ext: str, dpi: int) -> bytes:
 
 
 def run(saturation: pd.DataFrame, theme_matrix: pd.DataFrame, themes: pd.DataFrame,
-        sites: pd.DataFrame, *, params: FigureParams
+        sites: pd.DataFrame, corpus: Any, codings: pd.DataFrame, *, params: FigureParams
         ) -> tuple[dict[str, dict[str, bytes]], list]:
     """figures/<name>.png and .svg for each figure (names are what case documents cite)."""
     names = dict(zip(sites["site"], sites["name"])) if "name" in sites else {}
     drawn = {"saturation": saturation_figure(saturation),
              "site_theme_heatmap": heatmap_figure(theme_matrix, themes, sites["site"].tolist(),
                                                   params.heatmap_themes, names)}
+    label = demonstration_label(study_name(corpus), codings, params.demonstration)
     files = {}
     for name, fig in drawn.items():
+        alt = alt_text(name, fig)
+        if label:  # in the figure itself: one pasted into a slide keeps it
+            mark_demonstration(fig, label)
+            alt = f"{label} {alt}"
         for ext in ("png", "svg"):
             files[f"figures/{name}.{ext}"] = figure_bytes(fig, ext, params.dpi)
-        files[f"figures/{name}.alt.txt"] = alt_text(name, fig).encode("utf-8")
+        files[f"figures/{name}.alt.txt"] = alt.encode("utf-8")
         plt.close(fig)
     return {"figures": files}, []

@@ -14,6 +14,7 @@ from docx.table import Table
 
 from pipeline.core.blocks import Doc
 from pipeline.render.documents import quote_lines, to_docx, to_markdown
+from tests.fixtures import corpus_stub, no_codings
 
 matplotlib.use("Agg")
 
@@ -295,7 +296,7 @@ def test_the_render_stage_links_figures_from_each_document_folder() -> None:
     blocks = pd.concat([_frame(site), _frame(cross)], ignore_index=True)
     tables, warnings = run(blocks, _frame(before),
                            {"figures/heat.png": _png(), "figures/heat.svg": b"<svg/>"},
-                           params=DocumentParams())
+                           corpus_stub(), no_codings(), params=DocumentParams())
     files = tables["case_documents"]
     assert sorted(files) == ["cases/O1.docx", "cases/O1.md", "cases/pre_member_check/O1.docx",
                              "cases/pre_member_check/O1.md", "cross_case.docx",
@@ -305,3 +306,25 @@ def test_the_render_stage_links_figures_from_each_document_folder() -> None:
         b"![Share by site](../../figures/heat.png)\n"
     assert files["cross_case.md"] == b"![Share by site](figures/heat.png)\n"
     assert len(_open(files["cases/O1.docx"]).inline_shapes) == 1 and warnings == []
+
+
+def test_case_documents_of_demonstration_data_say_so_under_the_title() -> None:
+    from pipeline.render.documents import run
+    from pipeline.render.params import DocumentParams
+
+    site = Doc("O1")
+    site.heading("O1: Alder", 1)
+    site.paragraph("First paragraph.")
+    codings = pd.DataFrame({"status": ["confirmed"], "coder": ["demo-a"]})
+    tables, _ = run(_frame(site), _frame(site).iloc[0:0], {}, corpus_stub("District study"),
+                    codings, params=DocumentParams())
+    md = tables["case_documents"]["cases/O1.md"].decode()
+    lines = [line for line in md.splitlines() if line.strip()]
+    assert lines[0] == "# O1: Alder"
+    assert lines[1].startswith("Demonstration data: the confirmed codings are demonstration")
+    assert lines[2] == "First paragraph."
+    docx_text = [p.text for p in _open(tables["case_documents"]["cases/O1.docx"]).paragraphs]
+    assert any(t.startswith("Demonstration data") for t in docx_text)
+    plain, _ = run(_frame(site), _frame(site).iloc[0:0], {}, corpus_stub("District study"),
+                   codings.assign(coder="ana"), params=DocumentParams())
+    assert "Demonstration" not in plain["case_documents"]["cases/O1.md"].decode()

@@ -2,6 +2,7 @@ import pandas as pd
 import pytest
 
 from pipeline.render.figures import saturation_figure
+from tests.fixtures import corpus_stub, no_codings
 
 
 def test_saturation_figure_plots_overall_and_each_site() -> None:
@@ -60,8 +61,10 @@ def test_the_render_stage_writes_png_and_svg_of_each_figure_reproducibly() -> No
     matrix = pd.DataFrame({"site": ["O1"], "theme_id": ["code:a"], "share_participants": [1.0]})
     themes = pd.DataFrame({"theme_id": ["code:a"], "label": ["A theme"]})
     sites = pd.DataFrame({"site": ["O1", "O2"]})
-    first, warnings = run(sat, matrix, themes, sites, params=FigureParams())
-    again, _ = run(sat, matrix, themes, sites, params=FigureParams())
+    first, warnings = run(sat, matrix, themes, sites, corpus_stub(), no_codings(),
+                          params=FigureParams())
+    again, _ = run(sat, matrix, themes, sites, corpus_stub(), no_codings(),
+                   params=FigureParams())
     files = first["figures"]
     assert sorted(files) == ["figures/saturation.alt.txt", "figures/saturation.png",
                              "figures/saturation.svg", "figures/site_theme_heatmap.alt.txt",
@@ -140,3 +143,27 @@ def test_alt_text_names_the_rows_and_columns() -> None:
                                                          names={"O1": "Alder"}))
     assert text.startswith("Heatmap. Share of each site's participants voicing the theme")
     assert "Columns: 1 sites (O1 Alder). Rows: t00; t01." in text
+
+
+def test_figures_of_demonstration_data_say_so_in_the_image_and_its_alt_text() -> None:
+    from pipeline.render.figures import run
+    from pipeline.render.params import FigureParams
+
+    sat = pd.DataFrame({"scope": ["overall"], "order": [1], "citation_id": ["a"],
+                        "site": ["O1"], "new_categories": [1], "cumulative_categories": [1]})
+    matrix = pd.DataFrame({"site": ["O1"], "theme_id": ["code:a"], "share_participants": [1.0]})
+    themes = pd.DataFrame({"theme_id": ["code:a"], "label": ["A theme"]})
+    sites = pd.DataFrame({"site": ["O1"]})
+    demo, _ = run(sat, matrix, themes, sites, corpus_stub("A fictional teaching corpus"),
+                  no_codings(), params=FigureParams())
+    real, _ = run(sat, matrix, themes, sites, corpus_stub("District study 2016"),
+                  no_codings(), params=FigureParams())
+    for name in ("saturation", "site_theme_heatmap"):
+        alt = demo["figures"][f"figures/{name}.alt.txt"].decode()
+        assert alt.startswith("Demonstration data: the interviews are fictional")
+        assert b"Demonstration data" in demo["figures"][f"figures/{name}.svg"]
+        assert "Demonstration" not in real["figures"][f"figures/{name}.alt.txt"].decode()
+        assert b"Demonstration" not in real["figures"][f"figures/{name}.svg"]
+    # the heatmap keeps its own title under the label
+    assert "Share of each site's participants" in \
+        demo["figures"]["figures/site_theme_heatmap.alt.txt"].decode()
