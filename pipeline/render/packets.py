@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 from functools import cache
+from typing import Any
 
 import pandas as pd
 
 from pipeline.core.sheets import to_xlsx
 from pipeline.member import RESPONSES, SHEET_COLUMNS
-from pipeline.render.documents import to_docx, to_markdown
+from pipeline.render.demo import demonstration_label, study_name
+from pipeline.render.documents import to_docx, to_markdown, with_label
 from pipeline.render.params import DocumentParams
 
 SHEET_HELP = ("response: agree, disagree, revise (themes and interpretations; write the "
@@ -55,11 +57,15 @@ def sheet_xlsx(table: pd.DataFrame) -> bytes:
                     "respondent": 24, "item_id": 14}, wrap=("text",), notes=SHEET_HELP)
 
 
-def run(packet_blocks: pd.DataFrame, packet_items: pd.DataFrame, *, params: DocumentParams
+def run(packet_blocks: pd.DataFrame, packet_items: pd.DataFrame, corpus: Any,
+        codings: pd.DataFrame, *, params: DocumentParams
         ) -> tuple[dict[str, dict[str, bytes]], list]:
-    """member_check/<site>/packet.md, .docx, .html, sheet.xlsx and sheet.csv."""
+    """member_check/<site>/packet.md, .docx, .html, sheet.xlsx and sheet.csv; a packet of
+    demonstration data says so under its title."""
+    label = demonstration_label(study_name(corpus), codings, params.demonstration)
     files: dict[str, bytes] = {}
     for site, part in packet_blocks.groupby("doc", sort=False):
+        part = with_label(part, label)
         base = f"member_check/{site}/"
         title = f"Member check: site {site}"
         files[base + "packet.md"] = to_markdown(part).encode("utf-8")
