@@ -132,8 +132,7 @@ def run(case_themes: pd.DataFrame, case_quotes: pd.DataFrame, segment_themes: pd
         transcripts: pd.DataFrame, sites: pd.DataFrame, redaction: InputFiles,
         member_checks: InputFiles, *, params: PacketParams
         ) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
-    redactor = Redactor.build(load_redaction(redaction), participants, transcripts, sites,
-                              ner=params.ner)
+    rules = load_redaction(redaction)  # read (and checked) even when nothing is redacted
     quotes = confirmed_quotes(case_quotes, segment_themes, themes)
     rows = chosen_themes(case_themes, quotes, themes, categories, params)
     rounds = load_rounds(member_checks)
@@ -146,8 +145,12 @@ def run(case_themes: pd.DataFrame, case_quotes: pd.DataFrame, segment_themes: pd
                                   quotes[quotes["site"] == site], described, tense,
                                   tension, params.quotes_per_theme)]
     table = pd.DataFrame(items, columns=ITEM_COLUMNS)
-    table["text"] = redactor.redact_many(table["text"].tolist())
-    table["theme"] = redactor.redact_many(table["theme"].tolist())
+    if len(table):
+        # Built only with something to redact: it loads the NER model and reads every
+        # transcript for its lower-case words (a second on 2 million words).
+        redactor = Redactor.build(rules, participants, transcripts, sites, ner=params.ner)
+        table["text"] = redactor.redact_many(table["text"].tolist())
+        table["theme"] = redactor.redact_many(table["theme"].tolist())
     words = table["text"].map(critical_words)
     table["critical_words"] = words.map("; ".join)
     table["critical"] = table["critical"].astype(bool) | words.map(bool)
