@@ -167,11 +167,13 @@ def child_env() -> dict[str, str]:
     return env
 
 
-def spawn(args: list[str], cwd: Path | None = None, module: bool = True) -> dict[str, Any]:
+def spawn(args: list[str], cwd: Path | None = None, module: bool = True,
+          python: str | None = None) -> dict[str, Any]:
     """Run `python -m pipeline ARGS` (`python ARGS` when not `module`) as a child; its wall
     time, CPU time (user + system, its own children included) and peak memory, and its
-    output's last line parsed as JSON when it is JSON."""
-    command = [sys.executable, *(("-m", "pipeline") if module else ()), *args]
+    output's last line parsed as JSON when it is JSON. `python`: another interpreter (the
+    BERTopic peer's environment) instead of this one."""
+    command = [python or sys.executable, *(("-m", "pipeline") if module else ()), *args]
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()

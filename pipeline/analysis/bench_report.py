@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipeline.analysis.benchmark import cold_runs
+from pipeline.analysis.benchmark import PEER, STAND_IN, cold_runs
 
 
 def lines(results: dict[str, Any]) -> list[str]:
@@ -26,7 +26,14 @@ def run_table(run: dict[str, Any]) -> list[str]:
     busy = (f"; load average {load[0]:.1f} before, {load[1]:.1f} after"
             if None not in load else "")
     head = f"{run['label']} at {run['scale']:g}x ({run['command']}{busy})"
-    if run["label"] == "bertopic-style":
+    if run["label"] == PEER:
+        secs = ", ".join(f"{k} {v:.1f} s" for k, v in run.get("seconds", {}).items())
+        return [head, f"  {run.get('model', '')}: {run.get('segments', 0):,} segments, "
+                      f"{run.get('topics', 0)} topics, {run.get('outliers', 0):,} outliers; "
+                      f"{secs}",
+                f"  whole command {run['wall']:.1f} s wall, {run['cpu']:.1f} s CPU, peak "
+                f"{run['peak_mb']:.0f} MB; {run['ratio_to_cold']:.1f}x our cold analysis"]
+    if run["label"] == STAND_IN:
         secs = ", ".join(f"{k} {v:.1f} s" for k, v in run.get("seconds", {}).items())
         return [head, f"  {run.get('segments', 0):,} segments, {run.get('topics', 0)} topics; "
                       f"{secs}",
@@ -87,5 +94,6 @@ def target_lines(results: dict[str, Any]) -> list[str]:
     for t in results["targets"]:
         verdict = "not run" if t["met"] is None else "met" if t["met"] else "NOT met"
         value = "-" if t["measured"] is None else f"{t['measured']:.2f}"
-        out.append(f"  {t['target']:<40} {value:>9} (<= {t['limit']:g})  {verdict}")
+        out.append(f"  {t['target']:<40} {value:>9} ({t.get('bound', '<=')} {t['limit']:g})  "
+                   f"{verdict}")
     return out

@@ -3,8 +3,8 @@
 For each dataset (the project itself, and each study in ``../shared/realdata/`` built as a
 project in a temporary folder), `compare_eval.evaluate` measures the emerging categories of
 each representation against the researcher's themes, at code and at parent level, beside
-KMeans and Ward at equal k and the BERTopic-style baseline, all on the same compared
-segments. Real data never enters the project.
+KMeans and Ward at equal k, the BERTopic-style baseline and (given its environment)
+BERTopic's default, all on the same compared segments. Real data never enters the project.
 """
 from __future__ import annotations
 
@@ -21,20 +21,23 @@ from pipeline.core.registry import upstream
 from pipeline.core.runner import Runner
 
 
-def measure(catalog: Catalog, cfg: Config, methods: tuple[str, ...], bertopic: bool) -> dict:
+def measure(catalog: Catalog, cfg: Config, methods: tuple[str, ...], bertopic: bool,
+            peer_python: str | None = None) -> dict:
     """The evaluation of the analysed project behind `catalog`."""
     refs = references(catalog.load("human_segments"), catalog.load("codes"))
     return evaluate(catalog.load("transcripts"), catalog.load("segments"), refs,
                     cfg.params("represent"), cfg.params("compare"), methods,
-                    bertopic and baseline_available())
+                    bertopic and baseline_available(), peer_python=peer_python)
 
 
 def evaluate_datasets(catalog: Catalog, cfg: Config, shared: Path | None,
                       methods: tuple[str, ...] = ("lsa", "embeddings"), bertopic: bool = True,
-                      progress: Callable[[str], None] = lambda s: None) -> dict[str, dict]:
-    """The project (analysed already) and every real study found under `shared`."""
+                      progress: Callable[[str], None] = lambda s: None,
+                      peer_python: str | None = None) -> dict[str, dict]:
+    """The project (analysed already) and every real study found under `shared`; with
+    `peer_python` (BERTopic's environment), BERTopic's default too."""
     progress("project")
-    results = {"project": measure(catalog, cfg, methods, bertopic)}
+    results = {"project": measure(catalog, cfg, methods, bertopic, peer_python)}
     with tempfile.TemporaryDirectory(prefix="qda-compare-") as tmp:
         for name in available(shared) if shared else []:
             progress(name)
@@ -43,7 +46,7 @@ def evaluate_datasets(catalog: Catalog, cfg: Config, shared: Path | None,
             real_cfg = load_config(None, [])
             real = Catalog(root, real_cfg.paths)
             Runner(real, real_cfg).run(upstream(["code"]))
-            results[name] = measure(real, real_cfg, methods, bertopic)
+            results[name] = measure(real, real_cfg, methods, bertopic, peer_python)
     return results
 
 

@@ -3,8 +3,10 @@ agglomerative baselines on the same vectors, stability across seeds, and key ret
 from __future__ import annotations
 
 import itertools
+import tempfile
 import time
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -120,12 +122,41 @@ def topic_baseline(members: pd.DataFrame, segments: pd.DataFrame,
     return out
 
 
+PEER_NAME = "BERTopic default (MiniLM)"
+
+
+def peer_baseline(members: pd.DataFrame, segments: pd.DataFrame,
+                  refs: dict[str, pd.Series], python: str) -> dict:
+    """BERTopic's default (all-MiniLM-L6-v2, UMAP, HDBSCAN, c-TF-IDF; `peer_bertopic`, run
+    by `python`, the interpreter of its own environment) on the same compared segments;
+    outliers are one more cluster, as BERTopic leaves them. BERTopic sets no seed, so these
+    figures move a little from run to run. The texts pass through a temporary folder."""
+    from pipeline.analysis.bench_measure import spawn
+
+    segs = segments.set_index("segment_id").loc[members.index]
+    with tempfile.TemporaryDirectory(prefix="qda-peer-") as tmp:
+        texts, found = Path(tmp) / "texts.parquet", Path(tmp) / "labels.parquet"
+        pd.DataFrame({"text": segs["text"].tolist()}).to_parquet(texts, index=False)
+        child = spawn(["-m", "pipeline.analysis.peer_bertopic", str(texts), "--labels",
+                       str(found)], module=False, python=python)
+        topics = pd.read_parquet(found)["topic"].to_numpy()
+    if len(topics) != len(members):
+        raise ValueError(f"BERTopic gave {len(topics)} topics for {len(members)} segments")
+    labels = pd.Series(topics, index=members.index)
+    out = {level: {PEER_NAME: scores(ref, labels)} for level, ref in refs.items()}
+    out["seconds"] = {PEER_NAME: round(child["wall"], 2)}
+    out["outliers"] = int((topics == -1).sum())
+    return out
+
+
 def evaluate(transcripts: pd.DataFrame, segments: pd.DataFrame,
              refs: dict[str, pd.Series], rep_params, params,
              methods: tuple[str, ...] = ("lsa", "embeddings"), bertopic: bool = True,
-             seeds: tuple[int, ...] = (0, 1, 2, 3, 4)) -> dict:
+             seeds: tuple[int, ...] = (0, 1, 2, 3, 4), peer_python: str | None = None
+             ) -> dict:
     """Recovery against the researcher's themes (code and parent level) for each
-    representation, beside KMeans and Ward at equal k and the BERTopic-style baseline; seed
+    representation, beside KMeans and Ward at equal k, the BERTopic-style baseline and, given
+    its environment's `peer_python`, BERTopic's default itself; seed
     stability and key retention for the configured representation. The algorithm is
     measured as it stands, before researcher decisions are applied."""
     out: dict = {"reference": {lv: {"segments": int(len(r)), "themes": int(r.nunique())}
@@ -140,6 +171,10 @@ def evaluate(transcripts: pd.DataFrame, segments: pd.DataFrame,
     if bertopic:
         found = topic_baseline(members, segments, refs)
         out["bertopic_outliers"] = found.pop("outliers")
+        _merge(out, found)
+    if peer_python:
+        found = peer_baseline(members, segments, refs, peer_python)
+        out["bertopic_default_outliers"] = found.pop("outliers")
         _merge(out, found)
     runs = {s: run_clustering(transcripts, segments, replace(rep_params, seed=s), params)[0]
             for s in seeds}

@@ -104,10 +104,15 @@ def agreement(catalog: Catalog, cfg: Config, quiet: bool, seed: int) -> None:
               "(e.g. ../shared); they are built in a temporary folder, never copied here.")
 @click.option("--methods", default="lsa,embeddings", show_default=True,
               help="Comma-separated representations to compare.")
-@click.option("--no-bertopic", is_flag=True, help="Leave out the BERTopic-style baseline.")
+@click.option("--no-bertopic", is_flag=True, help="Leave out the BERTopic-style baseline "
+              "and BERTopic's default.")
+@click.option("--peer-python", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Python of BERTopic's environment, to score BERTopic's default too "
+              "[default: PROJECT/.venv-bertopic/bin/python when it exists].")
 @project_options
 def evaluate_compare(catalog: Catalog, cfg: Config, quiet: bool, tune: bool,
-                     shared: Path | None, methods: str, no_bertopic: bool) -> None:
+                     shared: Path | None, methods: str, no_bertopic: bool,
+                     peer_python: Path | None) -> None:
     """Measure the emerging categories against the researchers' codings, beside baselines.
 
     Recovery of the researcher's themes (adjusted Rand index and NMI; one theme per segment,
@@ -131,9 +136,11 @@ def evaluate_compare(catalog: Catalog, cfg: Config, quiet: bool, tune: bool,
         click.echo("note: the BERTopic-style baseline needs umap-learn "
                    "(pip install 'qda-pipeline[bench]'); left out", err=True)
     echo = (lambda s: None) if quiet else (lambda s: click.echo(f"measuring {s} ...", err=True))
+    peer = None if no_bertopic else _peer_python(catalog.root, peer_python,
+                                                 "scoring only the BERTopic-style stand-in")
     results = evaluate_datasets(catalog, cfg, shared,
                                 tuple(m.strip() for m in methods.split(",")), not no_bertopic,
-                                echo)
+                                echo, peer)
     prov = command_provenance("evaluate-compare", cfg, catalog,
                               ["transcripts", "segments", "human_segments"])
     text = markdown(results)
@@ -258,8 +265,12 @@ def _scales(value: str) -> tuple[float, ...]:
 @click.option("--scale", "scale", default="0.5,1,2,4", show_default=True,
               help="Corpus sizes, in multiples of 222 interviews and 2 million words.")
 @click.option("--quick", is_flag=True, help="Scale 0.1 only (22 interviews): a smoke test.")
-@click.option("--vs-bertopic", is_flag=True, help="Also time the BERTopic-style baseline on "
-              "the same segments (needs the bench extra: umap-learn).")
+@click.option("--vs-bertopic", is_flag=True, help="Also time BERTopic's default on the same "
+              "segments, in the environment --peer-python names; without one, the "
+              "BERTopic-style stand-in (needs the bench extra: umap-learn).")
+@click.option("--peer-python", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Python of BERTopic's environment [default: PROJECT/.venv-bertopic/bin/"
+              "python when it exists; make bench creates it].")
 @click.option("--seed", default=2016, show_default=True, help="Seed of the generated corpus.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Where to write the results [default: PROJECT/bench/results.json].")
@@ -269,8 +280,9 @@ def _scales(value: str) -> tuple[float, ...]:
               help="(internal) run the analysis at this root in this process, per stage")
 @click.option("--bertopic", "bertopic_root", hidden=True, type=click.Path(path_type=Path),
               help="(internal) run the BERTopic-style baseline on this root's segments")
-def bench(scale: str, quick: bool, vs_bertopic: bool, seed: int, out: Path | None,
-          project: Path, measure_root: Path | None, bertopic_root: Path | None) -> None:
+def bench(scale: str, quick: bool, vs_bertopic: bool, peer_python: Path | None, seed: int,
+          out: Path | None, project: Path, measure_root: Path | None,
+          bertopic_root: Path | None) -> None:
     """Benchmark: a generated corpus (222 interviews, ~2 million words of distinct text at
     scale 1, over the shipped corpus's 11 sites, in every transcript format) through the
     whole analysis. Cold at every scale; at scale 1 also with nothing changed (the real
@@ -291,7 +303,8 @@ def bench(scale: str, quick: bool, vs_bertopic: bool, seed: int, out: Path | Non
 
     try:
         results = benchmark.run(project, (0.1,) if quick else _scales(scale), seed,
-                                vs_bertopic, lambda s: click.echo(s, err=True))
+                                vs_bertopic, lambda s: click.echo(s, err=True),
+                                _peer_python(project, peer_python) if vs_bertopic else None)
     except benchmark.BenchmarkError as exc:
         raise click.ClickException(str(exc)) from None
     results["command"] = "qda bench " + " ".join(
@@ -302,6 +315,22 @@ def bench(scale: str, quick: bool, vs_bertopic: bool, seed: int, out: Path | Non
     for line in lines(results):
         click.echo(line)
     click.echo(f"Written to {path}")
+
+
+def _peer_python(project: Path, given: Path | None,
+                 instead: str = "timing the BERTopic-style stand-in instead of BERTopic's "
+                                "default") -> str | None:
+    """The BERTopic environment's interpreter: the one given (it must exist), or the
+    project's .venv-bertopic when there is one; None, saying what happens `instead`."""
+    if given is not None:
+        if not given.is_file():
+            raise click.BadParameter(f"{given}: no such interpreter", param_hint="--peer-python")
+        return str(given)
+    found = project / ".venv-bertopic" / "bin" / "python"
+    if found.is_file():
+        return str(found)
+    click.echo(f"note: no .venv-bertopic (make bench creates it); {instead}", err=True)
+    return None
 
 
 def _bench_child(measure_root: Path | None, bertopic_root: Path | None) -> Any:

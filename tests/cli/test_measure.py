@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from click.testing import CliRunner
 
 from pipeline.cli.main import cli
@@ -52,3 +54,9 @@ def test_reports_on_the_fixture_project_are_written_with_provenance(
                                               "parent": {"segments": 3, "themes": 2}}
     report = (root / "outputs" / "coding_quality.md").read_text()
     assert "| funding | 2 |" in report
+
+
+def test_bench_refuses_a_peer_interpreter_that_is_not_there(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["bench", "--quick", "--vs-bertopic", "--peer-python",
+                                       str(tmp_path / "none"), "-p", str(tmp_path)])
+    assert result.exit_code == 2 and "no such interpreter" in result.output
