@@ -52,7 +52,7 @@ def serve(catalog: Catalog, cfg: Config, quiet: bool, site: str, round_no: int |
     if token is not None and not re.fullmatch(r"[A-Za-z0-9_-]{16,}", token):
         raise click.BadParameter("at least 16 letters, digits, '-' or '_'", param_hint="--token")
     token = token or secrets.token_urlsafe(24)
-    app = create_app(catalog, site, round_no, token)
+    app = create_app(catalog, site, round_no, token, cfg.params("report").demonstration)
     session = app.config["SESSION"]
     bound, run = _server(app, host, port)
     if host not in LOOPBACK:

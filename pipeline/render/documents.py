@@ -17,8 +17,8 @@ from docx.shared import Inches
 
 from pipeline.core.blocks import Doc
 from pipeline.core.files import fix_office_dates
-from pipeline.render.demo import demonstration_label, study_name
 from pipeline.render.params import DocumentParams
+from pipeline.study.demo import demonstration_label, study_name
 
 
 def quote_lines(text: str, locator: str) -> list[str]:

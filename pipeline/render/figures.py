@@ -15,8 +15,8 @@ import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from pipeline.core.order import natural_key  # noqa: E402
-from pipeline.render.demo import demonstration_label, study_name  # noqa: E402
 from pipeline.render.params import FigureParams  # noqa: E402
+from pipeline.study.demo import demonstration_label, study_name  # noqa: E402
 
 plt.rcParams["svg.hashsalt"] = "qda"  # stable ids in SVG output
 

@@ -11,9 +11,9 @@ import pandas as pd
 
 from pipeline.core.sheets import to_xlsx
 from pipeline.member import RESPONSES, SHEET_COLUMNS
-from pipeline.render.demo import demonstration_label, study_name
 from pipeline.render.documents import to_docx, to_markdown, with_label
 from pipeline.render.params import DocumentParams
+from pipeline.study.demo import demonstration_label, study_name
 
 SHEET_HELP = ("response: agree, disagree, revise (themes and interpretations; write the "
               "revised text) or withdraw (a quote, only by the person quoted); respondent: "

@@ -7,7 +7,7 @@ from pydantic import Field
 
 from pipeline.core.config import params
 
-# Every render stage labels demonstration data the same way (pipeline/render/demo.py).
+# Every render stage labels demonstration data the same way (pipeline/study/demo.py).
 Demonstration = Annotated[Literal["auto", "yes", "no"], Field(description=(
     "Label every page, figure and document as demonstration data. auto: when the study "
     "name says the interviews are fictional (or demonstration, synthetic) or the confirmed "

@@ -8,8 +8,8 @@ from typing import Any
 import pandas as pd
 
 from pipeline.member import effective, load_rounds
-from pipeline.render.demo import demonstration_label, study_name
 from pipeline.render.report_links import Anchors, records, unique_slugs
+from pipeline.study.demo import demonstration_label, study_name
 
 
 @dataclass

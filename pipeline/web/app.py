@@ -35,6 +35,7 @@ from pipeline.core.catalog import Catalog
 from pipeline.core.errors import PipelineError
 from pipeline.member.model import ALLOWED, SESSION_DIR, round_folder
 from pipeline.member.responses import check_response, load_rounds, response_row, session_json
+from pipeline.study.demo import demonstration_label, study_name
 
 SEQUENCE = re.compile(r"^(\d{4,})-.+\.json$")
 ATTEMPTS = 20
@@ -174,15 +175,27 @@ def _check_items(items: pd.DataFrame, where: str) -> None:
         raise PipelineError(f"{where}: {'; '.join(problems)}; prepare the round again")
 
 
-def create_app(catalog: Catalog, site: str, round_no: int | None, token: str) -> Flask:
-    """The session's web application; raises PipelineError when the round cannot be run."""
+def session_label(catalog: Catalog, mode: str = "auto") -> str:
+    """The demonstration-data label the session's pages carry ('' for a real study), by the
+    rules every rendered page follows; `mode` is the report's `demonstration` setting."""
+    codings = (catalog.load("codings") if catalog.exists("codings")
+               else pd.DataFrame({"status": [], "coder": []}))
+    return demonstration_label(study_name(catalog.read_raw("corpus")), codings, mode)
+
+
+def create_app(catalog: Catalog, site: str, round_no: int | None, token: str,
+               demonstration: str = "auto") -> Flask:
+    """The session's web application; raises PipelineError when the round cannot be run.
+    `demonstration` (auto, yes, no): whether its pages say they show demonstration data."""
     if not token:
         raise PipelineError("the session needs a token")
     session = open_session(catalog, site, round_no)
     app = Flask(__name__)
     app.debug = False
     app.config.update(MAX_CONTENT_LENGTH=256 * 1024, TEMPLATES_AUTO_RELOAD=False,
-                      SESSION=session, TOKEN=token)
+                      SESSION=session, TOKEN=token,
+                      DEMONSTRATION=session_label(catalog, demonstration))
+    app.context_processor(lambda: {"demonstration": current_app.config["DEMONSTRATION"]})
     app.jinja_env.autoescape = True
     app.before_request(_guard)
     app.after_request(_secure)

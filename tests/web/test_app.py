@@ -10,6 +10,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -127,6 +128,29 @@ def test_the_page_names_the_site_and_says_names_are_replaced(client) -> None:
     assert "names replaced" in html
     assert "Item 3 of 4" in html and "0 of 4 items answered" in html
     assert "We never get the release time [NAME] promised." in html
+
+
+def test_a_demonstration_study_s_session_says_so_on_every_page(project: Path) -> None:
+    assert 'id="demonstration"' not in page(create_app(Catalog(project), "O3", None, TOKEN)
+                                            .test_client(), f"/O3/item/{Q01}")
+    study = project / "corpus" / "study.toml"
+    study.write_text(study.read_text(encoding="utf-8").replace(
+        'name = "fixture study"', 'name = "fixture study (fictional)"'), encoding="utf-8")
+    demo = create_app(Catalog(project), "O3", None, TOKEN).test_client()
+    for path in (f"/O3/item/{Q01}", "/O3/summary"):
+        assert ('<p class="demonstration" id="demonstration">Demonstration data: the '
+                'interviews are fictional') in page(demo, path)
+    plain = create_app(Catalog(project), "O3", None, TOKEN, demonstration="no").test_client()
+    assert 'id="demonstration"' not in page(plain, "/O3/summary")
+    # Confirmed demonstration codings label a study whatever its name says.
+    study.write_text(study.read_text(encoding="utf-8").replace(" (fictional)", ""),
+                     encoding="utf-8")
+    row = {"segment_id": "s1", "code_id": "c1", "source": "human", "score": 1.0,
+           "evidence": "", "citation_id": "O3_Teacher#1_5.14", "site": "O3",
+           "role": "Teacher", "status": "confirmed", "coder": "demo-a"}
+    Catalog(project).save("codings", pd.DataFrame([row]), provenance={})
+    coded = create_app(Catalog(project), "O3", None, TOKEN).test_client()
+    assert "confirmed codings are demonstration codings" in page(coded, "/O3/summary")
 
 
 def test_the_form_offers_the_kind_s_responses_and_the_site_s_participants(client) -> None:

@@ -1,6 +1,6 @@
-"""Whether what the render stages draw is demonstration data, and the label that says so on
-every page, figure and case document (DEVELOPERS.md: demonstration data is called demonstration
-data wherever it is shown)."""
+"""Whether a study is demonstration data, and the label that says so on every page, figure,
+case document and member-check session page (DEVELOPERS.md: demonstration data is called
+demonstration data wherever it is shown)."""
 from __future__ import annotations
 
 import re
