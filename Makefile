@@ -40,7 +40,7 @@ test: $(READY)
 test-all: $(READY)
 	$(PY) -m pytest -n 2 --dist loadgroup --slow $(ARGS)
 
-## Benchmark: generated corpus at 0.5x-4x (1x: 222 interviews, 2M words) and BERTopic's default (MiniLM); per-stage wall, CPU, peak memory to bench/results.json (about 20 min on 2 cores; the first run also installs .venv-bertopic, ~4 min, ~6.5 GB)
+## Benchmark: generated corpus at 0.5x-4x (1x: 222 interviews, 2M words) and BERTopic's default (MiniLM); per-stage wall, CPU, peak memory to bench/results.json (about 25 min on 2 cores, 15 of them BERTopic; the first run also installs .venv-bertopic, ~4 min, ~6.5 GB)
 bench: $(READY) $(PEER)/.installed
 	$(PY) -m pipeline bench --vs-bertopic --peer-python $(PEER)/bin/python $(ARGS)
 

@@ -168,8 +168,9 @@ def _bertopic(root: Path, scale: float, cold: dict[str, Any], echo: Callable[[st
 def _peer(root: Path, scale: float, cold: dict[str, Any], echo: Callable[[str], None],
           python: str) -> dict[str, Any]:
     """BERTopic's default on the segments the cold run wrote, in the peer's environment."""
-    echo(f"  BERTopic default (all-MiniLM-L6-v2) at {scale:g}x, about 10 minutes at 1x ...")
-    module = "pipeline.analysis.peer_bertopic"
+    echo(f"  BERTopic default (all-MiniLM-L6-v2) at {scale:g}x (10-15 minutes per 2M words on 2 "
+         f"cores) ...")
+    module = "pipeline.cli.peer"
     try:
         child = spawn(["-m", module, str(root / "outputs" / "segments.parquet")],
                       module=False, python=python)

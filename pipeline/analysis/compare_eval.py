@@ -137,7 +137,7 @@ def peer_baseline(members: pd.DataFrame, segments: pd.DataFrame,
     with tempfile.TemporaryDirectory(prefix="qda-peer-") as tmp:
         texts, found = Path(tmp) / "texts.parquet", Path(tmp) / "labels.parquet"
         pd.DataFrame({"text": segs["text"].tolist()}).to_parquet(texts, index=False)
-        child = spawn(["-m", "pipeline.analysis.peer_bertopic", str(texts), "--labels",
+        child = spawn(["-m", "pipeline.cli.peer", str(texts), "--labels",
                        str(found)], module=False, python=python)
         topics = pd.read_parquet(found)["topic"].to_numpy()
     if len(topics) != len(members):

@@ -13,21 +13,17 @@ as a loaded SentenceTransformer instead of a hub name. The embeddings are comput
 the same model and batch size BERTopic uses, so the two steps are timed apart;
 `fit_transform(docs, embeddings)` is then what `fit_transform(docs)` does after embedding.
 
-    python -m pipeline.analysis.peer_bertopic TEXTS.parquet [--labels OUT.parquet]
+    python -m pipeline.cli.peer TEXTS.parquet [--labels OUT.parquet]
 
 TEXTS is any parquet file or folder with a `text` column (a project's `segments.parquet`
 does). The last line of output is JSON: segments, topics, outliers, seconds per step. With
 `--labels`, one topic per text (-1 = outlier), in the input's order.
 
-This module imports nothing of the pipeline's: the peer's environment needs only pandas,
-pyarrow and the extra.
+This module imports nothing else of the pipeline's; `pipeline/cli/peer.py` is its command.
 """
 from __future__ import annotations
 
-import argparse
-import json
 import os
-import sys
 import tempfile
 import time
 from importlib import util
@@ -89,26 +85,16 @@ def run(texts: list[str]) -> tuple[list[int], dict[str, Any]]:
     return labels, found
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="peer_bertopic", description=__doc__.split("\n")[0])
-    parser.add_argument("texts", type=Path)
-    parser.add_argument("--labels", type=Path, default=None)
-    args = parser.parse_args(argv)
+def topics_of(texts_path: Path, labels_path: Path | None = None) -> dict[str, Any]:
+    """BERTopic's default on the `text` column of a parquet file or folder; with
+    `labels_path`, one topic per text (-1 = outlier) written there, in the input's order
+    (atomically). What it found and took, as `run` says."""
     import pandas as pd
 
-    try:
-        texts = pd.read_parquet(args.texts, columns=["text"])["text"].fillna("").tolist()
-        labels, found = run(texts)
-    except (OSError, ImportError, KeyError, ValueError) as exc:
-        print(f"error: {args.texts}: {exc}", file=sys.stderr)
-        return 1
-    if args.labels:
-        partial = args.labels.with_name(f".{args.labels.name}.tmp")
+    texts = pd.read_parquet(texts_path, columns=["text"])["text"].fillna("").tolist()
+    labels, found = run(texts)
+    if labels_path is not None:
+        partial = labels_path.with_name(f".{labels_path.name}.tmp")
         pd.DataFrame({"topic": labels}).to_parquet(partial, index=False)
-        partial.replace(args.labels)
-    print(json.dumps(found))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+        partial.replace(labels_path)
+    return found

@@ -50,13 +50,6 @@ def test_the_weights_must_come_from_their_package() -> None:
         peer_bertopic.model_dir()
 
 
-def test_an_unreadable_input_is_a_message_naming_it(tmp_path: Path,
-                                                    capsys: pytest.CaptureFixture) -> None:
-    missing = tmp_path / "nowhere.parquet"
-    assert peer_bertopic.main([str(missing)]) == 1
-    assert f"error: {missing}" in capsys.readouterr().err
-
-
 def test_the_benchmark_times_the_peer_against_our_cold_run(tmp_path: Path) -> None:
     root = tmp_path / "scale-1"
     (root / "outputs").mkdir(parents=True)
@@ -111,7 +104,7 @@ def test_the_real_default_runs_offline_on_a_few_texts(tmp_path: Path) -> None:
     texts = [f"we talked about {w} again and the {w} plan for next year, number {i}"
              for i in range(120) for w in words[i % 6:i % 6 + 1]]
     pd.DataFrame({"text": texts}).to_parquet(tmp_path / "texts.parquet")
-    out = spawn(["-m", "pipeline.analysis.peer_bertopic",
+    out = spawn(["-m", "pipeline.cli.peer",
                            str(tmp_path / "texts.parquet"), "--labels",
                            str(tmp_path / "labels.parquet")], module=False,
                           python=str(REAL_PEER))
