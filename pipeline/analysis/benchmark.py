@@ -170,7 +170,8 @@ def _peer(root: Path, scale: float, cold: dict[str, Any], echo: Callable[[str], 
     """BERTopic's default on the segments the cold run wrote, in the peer's environment."""
     echo(f"  BERTopic default (all-MiniLM-L6-v2) at {scale:g}x (10-15 minutes per 2M words on 2 "
          f"cores) ...")
-    module = "pipeline.cli.peer"
+    from pipeline.analysis.peer_bertopic import COMMAND as module
+
     try:
         child = spawn(["-m", module, str(root / "outputs" / "segments.parquet")],
                       module=False, python=python)

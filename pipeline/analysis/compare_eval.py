@@ -132,12 +132,13 @@ def peer_baseline(members: pd.DataFrame, segments: pd.DataFrame,
     outliers are one more cluster, as BERTopic leaves them. BERTopic sets no seed, so these
     figures move a little from run to run. The texts pass through a temporary folder."""
     from pipeline.analysis.bench_measure import spawn
+    from pipeline.analysis.peer_bertopic import COMMAND
 
     segs = segments.set_index("segment_id").loc[members.index]
     with tempfile.TemporaryDirectory(prefix="qda-peer-") as tmp:
         texts, found = Path(tmp) / "texts.parquet", Path(tmp) / "labels.parquet"
         pd.DataFrame({"text": segs["text"].tolist()}).to_parquet(texts, index=False)
-        child = spawn(["-m", "pipeline.cli.peer", str(texts), "--labels",
+        child = spawn(["-m", COMMAND, str(texts), "--labels",
                        str(found)], module=False, python=python)
         topics = pd.read_parquet(found)["topic"].to_numpy()
     if len(topics) != len(members):

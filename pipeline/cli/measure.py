@@ -96,6 +96,13 @@ def agreement(catalog: Catalog, cfg: Config, quiet: bool, seed: int) -> None:
     click.echo("Written to " + ", ".join(catalog.rel(p) for p in files))
 
 
+# BERTopic's own environment, for bench and evaluate-compare (see _peer_python).
+PEER_PYTHON = click.option(
+    "--peer-python", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="Python of BERTopic's environment, to run BERTopic's default [default: "
+         "PROJECT/.venv-bertopic/bin/python when it exists; make bench creates it].")
+
+
 @click.command("evaluate-compare")
 @click.option("--tune", is_flag=True, help="Also sweep n_components, join and merge "
               "thresholds (outputs/compare_tuning.csv).")
@@ -106,9 +113,7 @@ def agreement(catalog: Catalog, cfg: Config, quiet: bool, seed: int) -> None:
               help="Comma-separated representations to compare.")
 @click.option("--no-bertopic", is_flag=True, help="Leave out the BERTopic-style baseline "
               "and BERTopic's default.")
-@click.option("--peer-python", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Python of BERTopic's environment, to score BERTopic's default too "
-              "[default: PROJECT/.venv-bertopic/bin/python when it exists].")
+@PEER_PYTHON
 @project_options
 def evaluate_compare(catalog: Catalog, cfg: Config, quiet: bool, tune: bool,
                      shared: Path | None, methods: str, no_bertopic: bool,
@@ -268,9 +273,7 @@ def _scales(value: str) -> tuple[float, ...]:
 @click.option("--vs-bertopic", is_flag=True, help="Also time BERTopic's default on the same "
               "segments, in the environment --peer-python names; without one, the "
               "BERTopic-style stand-in (needs the bench extra: umap-learn).")
-@click.option("--peer-python", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Python of BERTopic's environment [default: PROJECT/.venv-bertopic/bin/"
-              "python when it exists; make bench creates it].")
+@PEER_PYTHON
 @click.option("--seed", default=2016, show_default=True, help="Seed of the generated corpus.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Where to write the results [default: PROJECT/bench/results.json].")
