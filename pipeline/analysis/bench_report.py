@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pipeline.analysis.bench_stability import describe
 from pipeline.analysis.benchmark import PEER, STAND_IN, cold_runs
 
 
@@ -55,6 +56,8 @@ def run_table(run: dict[str, Any]) -> list[str]:
                     f"{max(s['peak_mb'] for s in run['stages']):9.0f}")
     rows.append(f"  {'whole command':<29}{run['wall']:9.2f}{run['cpu']:9.2f}"
                 f"{run['peak_mb']:9.0f}   (start-up and imports included)")
+    if run.get("stability"):
+        rows.append(describe(run["stability"]))
     return rows
 
 

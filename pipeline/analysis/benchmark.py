@@ -5,7 +5,8 @@ scale 1) through the whole analysis, measured as researchers meet it.
 - a cold analysis (fresh outputs, every stage) at every scale asked, per stage and in total;
 - at the base scale (1, or the first asked) a re-run with nothing changed, as the real
   ``python -m pipeline analyze`` command (imports included), then per stage;
-- at the base scale a run after one transcript changed (one participant turn edited);
+- at the base scale a run after one transcript changed (one participant turn edited), and
+  how far that moved the other transcripts' categories (`bench_stability`);
 - with ``--vs-bertopic``, BERTopic's default (all-MiniLM-L6-v2, UMAP, HDBSCAN, c-TF-IDF) on
   the same segments, in its own environment (`peer_bertopic`, ``.venv-bertopic``); without
   that environment, the BERTopic-style stand-in (`topic_baseline`, static embeddings).
@@ -26,7 +27,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from pipeline.analysis import bench_corpus
+from pipeline.analysis import bench_corpus, bench_stability
 from pipeline.analysis.bench_measure import ChildFailed, spawn
 
 SCALES = (0.5, 1.0, 2.0, 4.0)
@@ -93,9 +94,13 @@ def _measure_scale(root: Path, scale: float, base: bool, vs_bertopic: bool,
     if base:
         runs.append(_command(root, scale, echo))
         runs.append(_analysis(root, scale, "no change, per stage", echo))
+        before = bench_stability.snapshot(root / "outputs")
         edited = change_one_transcript(root)
         echo(f"  changed {edited}")
-        runs.append(dict(_analysis(root, scale, "one changed", echo), changed=edited))
+        one = dict(_analysis(root, scale, "one changed", echo), changed=edited)
+        one["stability"] = bench_stability.stability(
+            before, bench_stability.snapshot(root / "outputs"), Path(edited).stem)
+        runs.append(one)
         if vs_bertopic and peer_python:
             runs.append(_peer(root, scale, runs[0], echo, peer_python))
         elif vs_bertopic:

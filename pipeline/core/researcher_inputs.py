@@ -50,7 +50,9 @@ class ResearcherInputs:
     corpus_dir: Path
     codebooks_dir: Path
 
-    def read_corpus(self) -> Corpus:
+    def read_corpus(self, transcripts: bool = True) -> Corpus:
+        """study.toml, sites.csv and every transcript file; with `transcripts` False, the
+        study files alone (no files): what a page needs to name the study."""
         study, sites = self.corpus_dir / "study.toml", self.corpus_dir / "sites.csv"
         for required in (study, sites):
             if not required.is_file():
@@ -59,7 +61,7 @@ class ResearcherInputs:
                                         "study.toml and sites.csv")])
         files, skipped = [], []
         folder = self.corpus_dir / "transcripts"
-        for path in sorted(folder.iterdir() if folder.is_dir() else []):
+        for path in sorted(folder.iterdir() if transcripts and folder.is_dir() else []):
             why = _not_read(path)
             if why:
                 if why != "-":

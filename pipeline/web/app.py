@@ -180,7 +180,7 @@ def session_label(catalog: Catalog, mode: str = "auto") -> str:
     rules every rendered page follows; `mode` is the report's `demonstration` setting."""
     codings = (catalog.load("codings") if catalog.exists("codings")
                else pd.DataFrame({"status": [], "coder": []}))
-    return demonstration_label(study_name(catalog.read_raw("corpus")), codings, mode)
+    return demonstration_label(study_name(catalog.read_corpus(transcripts=False)), codings, mode)
 
 
 def create_app(catalog: Catalog, site: str, round_no: int | None, token: str,

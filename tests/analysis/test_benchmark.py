@@ -124,6 +124,9 @@ def test_quick_benchmark_writes_every_stage_of_every_run(tmp_path: Path) -> None
     assert {s["status"] for s in runs["cold"]["stages"]} == {"ran"}
     assert {s["status"] for s in runs["no change"]["stages"]} == {"up to date"}
     assert {s["status"] for s in runs["one changed"]["stages"][:2]} == {"ran"}
+    moved = runs["one changed"]["stability"]
+    assert moved["changed"] == Path(runs["one changed"]["changed"]).stem
+    assert 0 < moved["segments"] and -1 <= moved["site_categories_ari"] <= 1
     # The whole command includes start-up: more than its stages' sum.
     assert runs["cold"]["wall"] > sum(s["wall"] for s in runs["cold"]["stages"])
     assert seconds < 240  # under 2 minutes on an idle 2-core machine; shared ones spread

@@ -81,6 +81,14 @@ def test_read_corpus_skips_foreign_files(make_project) -> None:
                                "skipped: not a transcript format this pipeline reads"),)
 
 
+def test_read_corpus_without_transcripts_reads_the_study_files_alone(make_project
+                                                                     ) -> None:
+    root = make_project({"O1_Principal#1_5.14.txt": "I: Hi\nP: Hello\n"})
+    full, study = Catalog(root, {}).read_corpus(), Catalog(root, {}).read_corpus(False)
+    assert study.files == () and study.skipped == () and len(full.files) == 1
+    assert study.study_bytes == full.study_bytes and study.sites_bytes == full.sites_bytes
+
+
 def test_hidden_transcripts_and_word_locks_are_named_not_silently_dropped(make_project
                                                                           ) -> None:
     root = make_project({"O1_Principal#1_5.14.txt": "I: Hi\nP: Hello\n",
