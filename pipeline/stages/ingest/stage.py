@@ -37,9 +37,11 @@ def parse_document(path: str, data: bytes, study: Study, params: IngestParams) -
     known = {k for k in interviewer_keys(study.interviewer_labels, "")}
     known |= {label.casefold() for label in study.participant_labels}
     read = read_transcript(path, data, known, params.max_label_words)
+    # Words counted here, where the transcripts are parsed in parallel and cached, not
+    # when the tables are built (one process, every transcript, every run).
     doc: Doc = {"source_path": path, "format": read.fmt, "encoding": read.encoding,
                 "text": read.text, "file_dropped": read.dropped, "turns": [],
-                "participants": []}
+                "participants": [], "n_words": count_words(read.text)}
     problems = list(read.problems)
     if not read.text:
         doc["problems"] = [list(p.__dict__.values()) for p in problems]

@@ -39,7 +39,7 @@ def _transcripts(docs: list[Doc], turns: pd.DataFrame, participants: pd.DataFram
             "role_subtype": d["role_subtype"], "seq": d["seq"],
             "interview_date": pd.Timestamp(d["interview_date"]).date(), "phase": d["phase"],
             "source_path": d["source_path"], "format": d["format"], "encoding": d["encoding"],
-            "n_words": count_words(d["text"]),
+            "n_words": d["n_words"] if "n_words" in d else count_words(d["text"]),
             "n_participant_words": int(spoken.get(cid, 0)),
             "n_turns": len(d["turns"]),
             "n_participants": int(people.get(cid, 0)),
