@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import secrets
+import signal
 import socket
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -62,12 +64,24 @@ def serve(catalog: Catalog, cfg: Config, quiet: bool, site: str, round_no: int |
     click.echo(f"Member-check session for {site}, round {session.round_no}: "
                f"http://{shown}:{bound}/{site}/?token={token}  (Ctrl+C ends it; every "
                f"answer is already saved)")
+    _interruptible()
     try:
         run()
     except KeyboardInterrupt:
         pass
     click.echo("Session ended; the answers are in "
                f"{catalog.rel(session.folder)}/.")
+
+
+def _interruptible() -> None:
+    """Ctrl+C (SIGINT) ends the session however the command was started: a process started
+    in the background by a shell, or by a program that blocks or ignores SIGINT, passes that
+    on, and the server would then run until killed."""
+    if threading.current_thread() is not threading.main_thread():
+        return  # only the main thread may set handlers (and receives the signal)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def _server(app: object, host: str, port: int) -> tuple[int, Callable[[], None]]:

@@ -10,6 +10,7 @@ import selectors
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from tests.fixtures import ROOT, copy_project
@@ -95,8 +96,8 @@ def stored(root: Path) -> dict[str, dict]:
 LAUNCHER = "from pipeline.cli.member_serve import serve; serve()"
 
 
-def start_server(root: Path, port: int = 0, token: str = TOKEN, timeout: float = 30
-                 ) -> tuple[subprocess.Popen, str]:
+def start_server(root: Path, port: int = 0, token: str = TOKEN, timeout: float = 30,
+                 preexec: Callable[[], None] | None = None) -> tuple[subprocess.Popen, str]:
     """`qda member-check serve` as a subprocess; (process, the URL it printed)."""
     env = dict(os.environ, PYTHONUNBUFFERED="1",
                PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT),
@@ -105,7 +106,8 @@ def start_server(root: Path, port: int = 0, token: str = TOKEN, timeout: float =
     proc = subprocess.Popen(
         [sys.executable, "-c", LAUNCHER, "--project", str(root), "--site", SITE,
          "--port", str(port), "--token", token],
-        stdout=subprocess.PIPE, stderr=log, stdin=subprocess.DEVNULL, cwd=ROOT, env=env)
+        stdout=subprocess.PIPE, stderr=log, stdin=subprocess.DEVNULL, cwd=ROOT, env=env,
+        preexec_fn=preexec)
     log.close()
     line = _read_line(proc, timeout)
     if "http://" not in line:

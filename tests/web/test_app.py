@@ -430,3 +430,24 @@ def test_a_number_taken_by_another_process_is_skipped(project: Path, monkeypatch
     assert calls == [1, 2]
     assert json.loads((folder / f"0001-{T01}.json").read_text()) == {}   # left alone
     assert json.loads((folder / f"0002-{T01}.json").read_text())["respondent"] == "group"
+
+
+def _sigint_ignored_and_blocked() -> None:
+    # What a shell's background job or a supervising program can hand a child process.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+
+
+def test_ctrl_c_ends_the_session_even_when_started_with_sigint_ignored(project: Path
+                                                                        ) -> None:
+    proc, url = start_server(project, preexec=_sigint_ignored_and_blocked)
+    try:
+        assert _status(url) == 200
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 0
+    assert "Session ended" in out.decode()
