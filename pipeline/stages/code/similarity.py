@@ -5,16 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 from spacy.language import Language
 
 from pipeline.codebook.model import Codebook
 from pipeline.nlp.pipelines import content_lemmas
-from pipeline.nlp.tfidf import fit_lemmas, lemma_vectorizer
+from pipeline.nlp.tfidf import LemmaTfidf, fit_lemmas
 
 
-def make_vectorizer(min_df: int = 2) -> TfidfVectorizer:
-    return lemma_vectorizer(min_df)
+def make_vectorizer(min_df: int = 2) -> LemmaTfidf:
+    return LemmaTfidf(min_df)
 
 
 def lemmatise(texts: list[str], nlp: Language) -> list[str]:
@@ -31,7 +30,7 @@ def code_profiles(book: Codebook, nlp: Language) -> tuple[list[str], list[str], 
     return [c.id for c in codes], include, exclude
 
 
-def score_matrix(seg_matrix: sparse.csr_matrix, vectorizer: TfidfVectorizer, include: list[str],
+def score_matrix(seg_matrix: sparse.csr_matrix, vectorizer: LemmaTfidf, include: list[str],
                  exclude: list[str], exclude_weight: float) -> np.ndarray:
     """segments x codes: cosine(segment, description) - weight * cosine(segment, exclusion)."""
     inc = vectorizer.transform(include)
@@ -42,7 +41,7 @@ def score_matrix(seg_matrix: sparse.csr_matrix, vectorizer: TfidfVectorizer, inc
     return scores
 
 
-def evidence(seg_matrix: sparse.csr_matrix, vectorizer: TfidfVectorizer, include: list[str],
+def evidence(seg_matrix: sparse.csr_matrix, vectorizer: LemmaTfidf, include: list[str],
              pairs: list[tuple[int, int]], top: int = 3) -> list[str]:
     """For each (segment row, code column): the shared terms that weigh most in the score."""
     inc = vectorizer.transform(include).tocsr()

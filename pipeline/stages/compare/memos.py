@@ -9,9 +9,9 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from sklearn.feature_extraction.text import CountVectorizer
 
 from pipeline.core.cache import Cache, no_cache
+from pipeline.nlp.counts import term_counts
 from pipeline.stages.compare.labels import key_phrases, usable
 
 
@@ -51,9 +51,7 @@ def _term_counts(texts: tuple[str, ...], ngrams: tuple[int, int]
                  ) -> tuple[np.ndarray, sparse.csr_matrix]:
     """Term counts of each distinct text. Kept for the next call: site and cross-site
     memos count the same segments, grouped differently."""
-    vec = CountVectorizer(token_pattern=r"\S+", lowercase=False, ngram_range=ngrams)
-    per_text = vec.fit_transform(texts)
-    return vec.get_feature_names_out(), per_text
+    return term_counts(texts, ngrams)
 
 
 def label_from(terms: list[tuple[str, float]], words: int = 3,
