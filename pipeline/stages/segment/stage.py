@@ -66,55 +66,71 @@ def segment_transcripts(items: list[tuple[str, list[dict]]], params: SegmentPara
     return [segment_transcript(text, turns, nlp, params) for text, turns in items]
 
 
+TURN_COLUMNS = ["citation_id", "speaker_role", "n_words", "turn", "start_char", "end_char",
+                "text", "participant_id", "speaker", "start_time", "end_time"]
+SEGMENT_COLUMNS = ["segment_id", "citation_id", "site", "role", "role_subtype",
+                   "participant_id", "speaker", "turn", "seg_in_turn", "start_char", "end_char",
+                   "text", "n_words", "lemmas", "start_time", "end_time", "locator", "question",
+                   "interview_date", "phase"]
+
+
 def run(transcripts: pd.DataFrame, turns: pd.DataFrame, participants: pd.DataFrame, *,
         params: SegmentParams, cache: Cache = no_cache, executor: Serial = SERIAL
         ) -> tuple[dict[str, pd.DataFrame], list]:
     part_role = {p.participant_id: (p.role, p.role_subtype)
                  for p in participants.itertuples(index=False)}
-    by_doc = {cid: g for cid, g in turns.groupby("citation_id", sort=False)}
+    # Turns as plain lists, grouped once: on every run (also when every transcript comes
+    # from the cache) a DataFrame filter per transcript took a second on the benchmark.
+    cols = {c: turns[c].tolist() for c in TURN_COLUMNS}
+    rows_of: dict[str, list[int]] = {}
+    for i, cid in enumerate(cols["citation_id"]):
+        rows_of.setdefault(cid, []).append(i)
     key_base = f"{params.max_words}-{params.lang}-{spacy.__version__}"
-    rows, keys, items, own_turns = [], [], [], []
+    keys, items = [], []
     for tr in transcripts.itertuples(index=False):
-        doc_turns = by_doc.get(tr.citation_id, turns.iloc[0:0])
-        spoken = doc_turns[(doc_turns["speaker_role"] == "participant")
-                           & (doc_turns["n_words"] > 0)]
-        spans = spoken[["turn", "start_char", "end_char"]].to_dict("records")
+        spans = [{"turn": cols["turn"][i], "start_char": cols["start_char"][i],
+                  "end_char": cols["end_char"][i]} for i in rows_of.get(tr.citation_id, ())
+                 if cols["speaker_role"][i] == "participant" and cols["n_words"][i] > 0]
         # The key names everything the result depends on: the text, the parameters, and
         # which turns are participant speech (that follows study.toml, not the file).
         turns_key = hashlib.sha256(json.dumps(spans).encode()).hexdigest()[:16]
         keys.append(f"{tr.sha256}-{key_base}-{turns_key}")
         items.append((tr.text, spans))
-        own_turns.append(doc_turns)
     segmented = cached_map(cache, keys, items, [len(text) for text, _ in items],
                            partial(segment_transcripts, params=params), executor, "segment")
-    for tr, doc_turns, segs in zip(transcripts.itertuples(index=False), own_turns, segmented):
-        rows.extend(_describe(tr, doc_turns, segs, part_role))
-    cols = ["segment_id", "citation_id", "site", "role", "role_subtype", "participant_id",
-            "speaker", "turn", "seg_in_turn", "start_char", "end_char", "text", "n_words",
-            "lemmas", "start_time", "end_time", "locator", "question", "interview_date",
-            "phase"]
-    return {"segments": pd.DataFrame(rows, columns=cols)}, []
+    out: dict[str, list] = {c: [] for c in SEGMENT_COLUMNS}
+    for tr, segs in zip(transcripts.itertuples(index=False), segmented):
+        _describe(out, tr, cols, rows_of.get(tr.citation_id, []), segs, part_role)
+    return {"segments": pd.DataFrame(out, columns=SEGMENT_COLUMNS)}, []
 
 
-def _describe(tr, doc_turns: pd.DataFrame, segs: list[dict], part_role: dict) -> list[dict]:
-    """Attach IDs, speaker, role, locator and the preceding question to raw segments."""
-    info, last_q = {}, None
-    for row in doc_turns.itertuples(index=False):
-        if row.speaker_role == "interviewer" and row.n_words:
-            last_q = row.text
-        info[row.turn] = (row, last_q)
-    out = []
+def _describe(out: dict[str, list], tr, turns: dict[str, list], rows: list[int],
+              segs: list[dict], part_role: dict) -> None:
+    """Attach IDs, speaker, role, locator and the preceding question to raw segments,
+    appending to the columns of `out`. `rows`: the transcript's turns in `turns`."""
+    at, last_q = {}, None
+    for i in rows:
+        if turns["speaker_role"][i] == "interviewer" and turns["n_words"][i]:
+            last_q = turns["text"][i]
+        at[turns["turn"][i]] = (i, last_q)
+    add = {c: out[c].append for c in SEGMENT_COLUMNS}
     for s in segs:
-        turn, question = info[s["turn"]]
-        role, subtype = part_role[turn.participant_id]
-        out.append({
-            "segment_id": f"{tr.citation_id}:{s['turn']:04d}:{s['seg_in_turn']:03d}",
-            "citation_id": tr.citation_id, "site": tr.site, "role": role,
-            "role_subtype": subtype, "participant_id": turn.participant_id,
-            "speaker": turn.speaker, **s,
-            "text": tr.text[s["start_char"]:s["end_char"]],
-            "start_time": turn.start_time, "end_time": turn.end_time,
-            "locator": f"{tr.citation_id} ¶{s['turn']}", "question": question,
-            "interview_date": tr.interview_date, "phase": tr.phase,
-        })
-    return out
+        i, question = at[s["turn"]]
+        pid = turns["participant_id"][i]
+        role, subtype = part_role[pid]
+        add["segment_id"](f"{tr.citation_id}:{s['turn']:04d}:{s['seg_in_turn']:03d}")
+        add["citation_id"](tr.citation_id)
+        add["site"](tr.site)
+        add["role"](role)
+        add["role_subtype"](subtype)
+        add["participant_id"](pid)
+        add["speaker"](turns["speaker"][i])
+        for c in ("turn", "seg_in_turn", "start_char", "end_char", "n_words", "lemmas"):
+            add[c](s[c])
+        add["text"](tr.text[s["start_char"]:s["end_char"]])
+        add["start_time"](turns["start_time"][i])
+        add["end_time"](turns["end_time"][i])
+        add["locator"](f"{tr.citation_id} ¶{s['turn']}")
+        add["question"](question)
+        add["interview_date"](tr.interview_date)
+        add["phase"](tr.phase)
