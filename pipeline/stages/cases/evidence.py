@@ -255,6 +255,7 @@ def theme_section(doc: Doc, row: dict, ev: Evidence, params, voices: Voices | No
                           params.quotes_per_theme, set())
     for r in chosen:
         add_quote(doc, r, ev, row, "support", params.quote_max_words)
+    support = doc.quotes[len(doc.quotes) - len(chosen):]
     discrepant = _discrepant(ranked, chosen, ev, row, params)
     if discrepant:
         doc.paragraph("Discrepant or qualifying evidence:")
@@ -262,7 +263,31 @@ def theme_section(doc: Doc, row: dict, ev: Evidence, params, voices: Voices | No
             add_quote(doc, r, ev, row, "discrepant", params.quote_max_words,
                       params.tension_family)
     else:
-        doc.paragraph("No discrepant or qualifying evidence among the coded segments.")
+        doc.paragraph(no_discrepant(support, ev, row, params.tension_family))
+
+
+def no_discrepant(support: list[dict], ev: Evidence, row: dict, tension_family: str) -> str:
+    """The sentence that closes a theme without discrepant quotes. It must not say that
+    nothing qualifies the theme when a supporting quote above does: its pushback words (or,
+    for a theme that is not a tension, the tension it also voices) are named instead."""
+    tension = str(row["theme_id"]) in _tension_ids(ev, tension_family)
+    flagged = []
+    for q in support:
+        # The whole segment, as for the discrepant candidates: a pushback word just outside
+        # the excerpt still qualifies what the speaker said.
+        text = str(ev.segments.loc[q["segment_id"], "text"])
+        note = discrepancy_note(text, q["segment_id"], ev, tension_family.lower())
+        if note and (not tension or CONTRAST.search(text)):
+            flagged.append(f"{q['citation_id']} {note}")
+    if not flagged:
+        return "No discrepant or qualifying evidence among the coded segments."
+    return ("No other coded segment is flagged as discrepant or qualifying; of the segments "
+            "quoted above, " + "; ".join(flagged) + ".")
+
+
+def _tension_ids(ev: Evidence, tension_family: str) -> set[str]:
+    return set(ev.themes.loc[ev.themes["family"].str.lower().str.contains(
+        tension_family.lower()), "theme_id"])
 
 
 def _discrepant(ranked: pd.DataFrame, chosen: list[dict], ev: Evidence, row: dict,
@@ -272,8 +297,7 @@ def _discrepant(ranked: pd.DataFrame, chosen: list[dict], ev: Evidence, row: dic
     used = {r["segment_id"] for r in chosen}
     pool = ranked[~ranked["segment_id"].isin(used)]
     texts = ev.segments["text"]
-    tension_ids = set(ev.themes.loc[ev.themes["family"].str.lower().str.contains(
-        params.tension_family.lower()), "theme_id"])
+    tension_ids = _tension_ids(ev, params.tension_family)
     is_tension = row["theme_id"] in tension_ids
     tense = set(ev.pairs.loc[ev.pairs["theme_id"].isin(tension_ids), "segment_id"])
     flagged = pool[pool["segment_id"].map(lambda s: bool(CONTRAST.search(texts[s]))

@@ -303,7 +303,8 @@ def test_discrepant_quotes_up_to_the_limit(ev: Evidence) -> None:
 
 def test_a_tension_theme_needs_a_contrast_word_to_be_discrepant(ev: Evidence) -> None:
     # For the tension theme itself, its own tension coding is not discrepant evidence; D2's
-    # "never" would be, but D2 is quoted as support.
+    # "never" would be, but D2 is quoted as support, so the closing sentence names it rather
+    # than saying that nothing qualifies the theme (P2 only voices this same tension).
     doc = Doc("O1")
     row = _row(ev, "O1", "code:funding")
     theme_section(doc, row, ev, _params())
@@ -314,7 +315,25 @@ def test_a_tension_theme_needs_a_contrast_word_to_be_discrepant(ev: Evidence) ->
                       "the generated synthesis above stands in for it."),
         ("quote", "D2"),
         ("quote", "P2"),
-        ("paragraph", "No discrepant or qualifying evidence among the coded segments."),
+        ("paragraph", "No other coded segment is flagged as discrepant or qualifying; of the "
+                      "segments quoted above, O1_Director#1_5.4 qualifies or pushes back "
+                      "(“never”)."),
+    ]
+
+
+def test_quoted_support_voicing_a_tension_is_named_when_no_other_segment_qualifies() -> None:
+    # Q1, O2's only student-voice segment, is also coded with the funding tension: it is
+    # quoted as support, and the section must not close by saying nothing qualifies it.
+    extra = pd.DataFrame([("Q1", "funding", "auto:pattern", 0.4, "funding", "suggested")],
+                         columns=CODINGS.columns)
+    ev = _evidence(codings=pd.concat([CODINGS, extra], ignore_index=True))
+    doc = Doc("O2")
+    theme_section(doc, _row(ev, "O2", "code:voice"), ev, _params())
+    assert _kinds(doc)[3:] == [
+        ("quote", "Q1"),
+        ("paragraph", "No other coded segment is flagged as discrepant or qualifying; of the "
+                      "segments quoted above, O2_Teacher#1_5.5 also voices a tension: "
+                      "Sustainability after funding ends."),
     ]
 
 
