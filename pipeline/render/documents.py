@@ -13,6 +13,7 @@ from typing import Any
 
 import docx
 import pandas as pd
+from docx.enum.style import WD_STYLE_TYPE
 from docx.shared import Inches
 
 from pipeline.core.blocks import Doc
@@ -64,29 +65,45 @@ def to_docx(blocks: pd.DataFrame, images: Mapping[str, bytes] | None = None,
     images, alt = images or {}, alt or {}
     document = docx.Document()
     _properties(document, blocks, author)
+    styled = _styler(document)
     for b in blocks.sort_values("order").itertuples(index=False):
         if b.kind == "heading":
-            document.add_heading(b.text, level=min(int(b.level), 4))
+            styled(b.text, f"Heading {min(int(b.level), 4)}")
         elif b.kind == "paragraph":
             document.add_paragraph(b.text)
         elif b.kind == "bullet":
-            document.add_paragraph(b.text, style="List Bullet")
+            styled(b.text, "List Bullet")
         elif b.kind == "quote":
-            _quote(document, b.text, b.locator)
+            _quote(styled, b.text, b.locator)
             if getattr(b, "note", ""):
-                document.add_paragraph(b.note, style="Caption")
+                styled(b.note, "Caption")
         elif b.kind == "image":
             if b.locator in images:
                 shape = document.add_picture(io.BytesIO(images[b.locator]), width=Inches(6))
                 # Alt text lives on the drawing's docPr (Word: Edit Alt Text).
                 shape._inline.docPr.set("descr", alt.get(b.locator, b.text))
                 shape._inline.docPr.set("title", b.text)
-            document.add_paragraph(b.text, style="Caption")
+            styled(b.text, "Caption")
         elif b.kind == "table":
             _table(document, json.loads(b.text))
     buffer = io.BytesIO()
     document.save(buffer)
     return fix_office_dates(buffer.getvalue())
+
+
+def _styler(document) -> Any:
+    """`document.add_paragraph(text, style)`, each style's id looked up once per document:
+    python-docx searches the styles part for the name on every paragraph, which was a third
+    of this stage. The paragraph is the same (the id set as python-docx's setter sets it)."""
+    ids: dict[str, str | None] = {}
+
+    def add(text: str, style: str) -> Any:
+        if style not in ids:
+            ids[style] = document.part.get_style_id(style, WD_STYLE_TYPE.PARAGRAPH)
+        para = document.add_paragraph(text)
+        para._p.style = ids[style]
+        return para
+    return add
 
 
 def _properties(document, blocks: pd.DataFrame, author: str) -> None:
@@ -106,10 +123,10 @@ def unwrap(text: str) -> str:
     return "\n\n".join(re.sub(r"[ \t]*\n[ \t]*", " ", p) for p in paragraphs)
 
 
-def _quote(document, text: str, locator: str) -> None:
+def _quote(styled: Any, text: str, locator: str) -> None:
     paragraphs = unwrap(text).split("\n\n")
     for i, part in enumerate(paragraphs):
-        para = document.add_paragraph(style="Quote")
+        para = styled("", "Quote")
         para.add_run(("“" if i == 0 else "") + part
                      + ("”" if i == len(paragraphs) - 1 else ""))
         if i == len(paragraphs) - 1:
