@@ -172,8 +172,11 @@ def run(saturation: pd.DataFrame, theme_matrix: pd.DataFrame, themes: pd.DataFra
         if label:  # in the figure itself: one pasted into a slide keeps it
             mark_demonstration(fig, label)
             alt = f"{label} {alt}"
-        for ext in ("png", "svg"):
-            files[f"figures/{name}.{ext}"] = figure_bytes(fig, ext, params.dpi)
+        files[f"figures/{name}.png"] = figure_bytes(fig, "png", params.dpi)
+        # The PNG's draw placed everything (constrained layout, over 40% of drawing): the
+        # SVG keeps those positions instead of laying the figure out again.
+        fig.set_layout_engine("none")
+        files[f"figures/{name}.svg"] = figure_bytes(fig, "svg", params.dpi)
         files[f"figures/{name}.alt.txt"] = alt.encode("utf-8")
         plt.close(fig)
     return {"figures": files}, []
