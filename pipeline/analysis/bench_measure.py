@@ -11,7 +11,9 @@ over them and this process, when that is higher.
 from __future__ import annotations
 
 import json
+import math
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -30,6 +32,48 @@ _MAXRSS_PER_MB = 1024 * 1024 if sys.platform == "darwin" else 1024
 
 class ChildFailed(RuntimeError):
     pass
+
+
+# A fixed text for the reference workload: 60,000 words over 1,000 spellings.
+_REFERENCE_TEXT = " ".join(f"Budget{i % 7} word{i * 7919 % 993}" for i in range(30_000))
+
+
+def reference_work() -> int:
+    """The fixed work `reference_seconds` times, of the kind most of an analysis does
+    (Python string, regular-expression and dictionary work): its distinct lower-case words."""
+    counts: dict[str, int] = {}
+    for _ in range(10):  # about 0.1 s on this machine at its faster
+        for word in re.findall(r"\w+", _REFERENCE_TEXT):
+            key = word.lower()
+            counts[key] = counts.get(key, 0) + 1
+    return len(sorted(counts, key=lambda k: (-counts[k], k)))
+
+
+def reference_seconds(repeats: int = 3, processes: int | None = None) -> float:
+    """How fast this machine is now: the best of `repeats` timings of `reference_work`, run
+    on `processes` processes at once (every usable core by default: the analysis keeps them
+    all busy, and a shared or virtual machine's cores slow down most when all of them run),
+    the slowest process's. This machine's speed changed by a factor of two within a day; a
+    run measured while this took twice as long ran on a machine about half as fast."""
+    n = processes or (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+                      else os.cpu_count() or 1)
+    if n <= 1:
+        return _best_of(repeats)
+    import multiprocessing
+
+    method = "fork" if sys.platform.startswith("linux") else None
+    with multiprocessing.get_context(method).Pool(n) as pool:
+        return max(pool.map(_best_of, [repeats] * n))
+
+
+def _best_of(repeats: int) -> float:
+    best = math.inf
+    reference_work()  # the first call also compiles and allocates: not timed
+    for _ in range(repeats):
+        start = time.perf_counter()
+        reference_work()
+        best = min(best, time.perf_counter() - start)
+    return round(best, 4)
 
 
 def cpu_seconds() -> float:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from pipeline.analysis.bench_stability import describe
-from pipeline.analysis.benchmark import PEER, STAND_IN, cold_runs
+from pipeline.analysis.benchmark import PEER, STAND_IN, cold_runs, reference_of
 
 
 def lines(results: dict[str, Any]) -> list[str]:
@@ -18,7 +18,26 @@ def lines(results: dict[str, Any]) -> list[str]:
                    f"({styles}); generated in {c['seconds']:.1f} s")
     for run in results["runs"]:
         out += ["", *run_table(run)]
-    out += ["", *scaling_table(results), "", *target_lines(results)]
+    out += ["", *scaling_table(results), "", *target_lines(results), *speed_lines(results)]
+    return out
+
+
+SPEED_SPREAD = 1.15  # a slower reference beyond this: the machine changed speed mid-run
+
+
+def speed_lines(results: dict[str, Any]) -> list[str]:
+    """The machine's speed over the runs, and a warning when it changed: the ratios between
+    runs (scaling, BERTopic's time over ours) then mix the code's cost with the machine's."""
+    refs = [r[k] for r in results["runs"] for k in ("reference_s", "reference_after_s")
+            if r.get(k)]
+    if not refs:
+        return []
+    low, high = min(refs), max(refs)
+    out = ["", f"machine speed: the reference workload took {low:.3f}-{high:.3f} s around "
+               f"the runs ({high / low:.2f}x)"]
+    if high > SPEED_SPREAD * low:
+        out.append("  the machine's speed changed during the benchmark: ratios between runs "
+                   "are not the code's alone; run it again when the machine is steady")
     return out
 
 
@@ -26,6 +45,10 @@ def run_table(run: dict[str, Any]) -> list[str]:
     load = run.get("load") or [None, None]
     busy = (f"; load average {load[0]:.1f} before, {load[1]:.1f} after"
             if None not in load else "")
+    if run.get("reference_s"):
+        busy += f"; reference workload {run['reference_s']:.3f} s before"
+        if run.get("reference_after_s"):
+            busy += f", {run['reference_after_s']:.3f} s after"
     head = f"{run['label']} at {run['scale']:g}x ({run['command']}{busy})"
     if run["label"] == PEER:
         secs = ", ".join(f"{k} {v:.1f} s" for k, v in run.get("seconds", {}).items())
@@ -80,6 +103,11 @@ def scaling_table(results: dict[str, Any]) -> list[str]:
         vals = {sc: cold[sc][key] for sc in scales}
         out.append(f"  {name:<17}" + "".join(f"{vals[sc]:9.1f}" for sc in scales)
                    + "".join(_ratio(vals[sc], vals[base]) for sc in ratios))
+    if all(reference_of(cold[sc]) for sc in scales):
+        refs = {sc: reference_of(cold[sc]) for sc in scales}
+        out.append(f"  {'reference s':<17}" + "".join(f"{refs[sc]:9.3f}" for sc in scales)
+                   + "".join(_ratio(refs[sc], refs[base]) for sc in ratios)
+                   + "   (the machine's speed: see README, Performance)")
     words = {sc: results["corpora"][f"{sc:g}"]["words"] for sc in scales}
     out.append(f"  {'words (M)':<17}" + "".join(f"{words[sc] / 1e6:9.2f}" for sc in scales)
                + "".join(_ratio(words[sc], words[base]) for sc in ratios))

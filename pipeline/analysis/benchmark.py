@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.analysis import bench_corpus, bench_stability
-from pipeline.analysis.bench_measure import ChildFailed, spawn
+from pipeline.analysis.bench_measure import ChildFailed, reference_seconds, spawn
 
 SCALES = (0.5, 1.0, 2.0, 4.0)
 QUICK = (0.1,)
@@ -90,22 +90,38 @@ def run(project: Path, scales: Sequence[float] = SCALES, seed: int = bench_corpu
 def _measure_scale(root: Path, scale: float, base: bool, vs_bertopic: bool,
                    echo: Callable[[str], None], peer_python: str | None = None
                    ) -> list[dict[str, Any]]:
-    runs = [_analysis(root, scale, "cold", echo)]
+    runs = [_referenced(lambda: _analysis(root, scale, "cold", echo))]
     if base:
-        runs.append(_command(root, scale, echo))
-        runs.append(_analysis(root, scale, "no change, per stage", echo))
+        runs.append(_referenced(lambda: _command(root, scale, echo)))
+        runs.append(_referenced(lambda: _analysis(root, scale, "no change, per stage", echo)))
         before = bench_stability.snapshot(root / "outputs")
         edited = change_one_transcript(root)
         echo(f"  changed {edited}")
-        one = dict(_analysis(root, scale, "one changed", echo), changed=edited)
+        one = _referenced(lambda: dict(_analysis(root, scale, "one changed", echo),
+                                       changed=edited))
         one["stability"] = bench_stability.stability(
             before, bench_stability.snapshot(root / "outputs"), Path(edited).stem)
         runs.append(one)
         if vs_bertopic and peer_python:
-            runs.append(_peer(root, scale, runs[0], echo, peer_python))
+            runs.append(_referenced(lambda: _peer(root, scale, runs[0], echo, peer_python)))
         elif vs_bertopic:
-            runs.append(_bertopic(root, scale, runs[0], echo))
+            runs.append(_referenced(lambda: _bertopic(root, scale, runs[0], echo)))
     return runs
+
+
+def _referenced(measure: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """A run with the machine's speed just before and just after it (`reference_seconds`),
+    so that runs made while the machine ran faster or slower can be told apart."""
+    before = reference_seconds()
+    run = measure()
+    return {**run, "reference_s": before, "reference_after_s": reference_seconds()}
+
+
+def reference_of(run: dict[str, Any]) -> float | None:
+    """The machine's speed around a run: the mean of its reference times (None in results
+    written before they were measured)."""
+    refs = [run[k] for k in ("reference_s", "reference_after_s") if run.get(k)]
+    return round(sum(refs) / len(refs), 4) if refs else None
 
 
 def _analysis(root: Path, scale: float, label: str, echo: Callable[[str], None]
@@ -202,6 +218,10 @@ def scaling(results: dict[str, Any]) -> dict[str, Any]:
                 "scale": scale, "words_ratio": round(words[scale] / words[base], 3),
                 "wall_ratio": round(r["wall"] / cold[base]["wall"], 3),
                 "cpu_ratio": round(r["cpu"] / cold[base]["cpu"], 3)}
+            if reference_of(r) and reference_of(cold[base]):
+                # Above 1: the machine ran slower for this scale than for the base one.
+                out[f"{scale / base:g}"]["reference_ratio"] = round(
+                    reference_of(r) / reference_of(cold[base]), 3)
     return out
 
 

@@ -93,6 +93,43 @@ def test_scaling_ratios_and_targets() -> None:
     assert "4x/1x" in text and "NOT met" in text and "ingest" in text
 
 
+def test_the_machine_speed_is_reported_and_a_change_is_flagged() -> None:
+    results = _results({1.0: 100.0, 2.0: 205.0}, {1.0: 2_000_000, 2.0: 4_000_000})
+    assert not any("machine speed" in line for line in lines(results))  # older results
+    for run, ref in zip(results["runs"], (0.10, 0.11, 0.10, 0.10)):
+        run["reference_s"] = ref
+    results["scaling"] = benchmark.scaling(results)
+    assert results["scaling"]["2"]["reference_ratio"] == 1.1
+    text = "\n".join(lines(results))
+    assert "reference workload 0.110 s before" in text
+    assert "the reference workload took 0.100-0.110 s around the runs (1.10x)" in text
+    results["runs"][1]["reference_after_s"] = 0.13   # after the 2x run: the mean counts
+    assert benchmark.scaling(results)["2"]["reference_ratio"] == 1.2
+    assert "0.110 s before, 0.130 s after" in "\n".join(lines(results))
+    assert "speed changed" not in text  # within 15%
+    results["runs"][1]["reference_s"] = 0.2   # the 2x run on a machine half as fast
+    assert "the machine's speed changed during the benchmark" in "\n".join(lines(results))
+
+
+def test_every_run_of_a_scale_has_the_machine_speed_before_it(monkeypatch, tmp_path) -> None:
+    calls = []
+    monkeypatch.setattr(benchmark, "reference_seconds", lambda: calls.append("ref") or 0.1)
+
+    def fake(root, scale, label, echo):
+        calls.append(label)
+        return {"label": label, "scale": scale, "wall": 1.0, "cpu": 1.0, "stages": []}
+    monkeypatch.setattr(benchmark, "_analysis", fake)
+    monkeypatch.setattr(benchmark, "_command", lambda r, s, e: fake(r, s, "no change", e))
+    monkeypatch.setattr(benchmark, "change_one_transcript", lambda root: "a.txt")
+    monkeypatch.setattr(benchmark.bench_stability, "snapshot", lambda path: None)
+    monkeypatch.setattr(benchmark.bench_stability, "stability", lambda *a: {})
+    runs = benchmark._measure_scale(tmp_path, 1.0, True, False, lambda s: None)
+    assert calls == ["ref", "cold", "ref", "ref", "no change", "ref", "ref",
+                     "no change, per stage", "ref", "ref", "one changed", "ref"]
+    assert [(r["reference_s"], r["reference_after_s"]) for r in runs] == [(0.1, 0.1)] * 4
+    assert runs[3]["changed"] == "a.txt"
+
+
 def test_targets_are_only_judged_at_scale_1() -> None:
     results = _results({0.1: 30.0}, {0.1: 200_000})
     results["base_scale"] = 0.1
@@ -129,4 +166,5 @@ def test_quick_benchmark_writes_every_stage_of_every_run(tmp_path: Path) -> None
     assert 0 < moved["segments"] and -1 <= moved["site_categories_ari"] <= 1
     # The whole command includes start-up: more than its stages' sum.
     assert runs["cold"]["wall"] > sum(s["wall"] for s in runs["cold"]["stages"])
+    assert all(run["reference_s"] > 0 for run in runs.values())
     assert seconds < 240  # under 2 minutes on an idle 2-core machine; shared ones spread
