@@ -92,6 +92,12 @@ def evidence_basis(ev: Evidence) -> str:
             "theme says how many participants count on them alone.")
 
 
+# The discrepancy flags are a word list, not a reading: a case summary says so.
+FLAGS = ("Discrepant or qualifying evidence is flagged automatically, by a contrast word "
+         "(“but”, “never”, …) or a tension coded on the same segment; whether it qualifies "
+         "the theme is the researcher's judgement.")
+
+
 def _terms(row: dict, theme_label: str) -> list[str]:
     found = [t.strip().lower() for t in str(row.get("terms", "")).split(";") if t.strip()]
     label = [w.lower() for w in theme_label.replace("/", " ").split() if len(w) > 3]
@@ -159,15 +165,25 @@ def coded_anchor(row: dict, ev: Evidence, seg: pd.Series) -> str:
     return inner[found[0][0]:found[0][1]] if found else ""
 
 
-def discrepancy_note(quote: str, segment_id: str, ev: Evidence, tension_family: str) -> str:
-    """Why a quote is offered as discrepant: its pushback words, or the tension it voices."""
+def discrepancy_flag(quote: str, segment_id: str, ev: Evidence, tension_family: str
+                     ) -> tuple[str, str]:
+    """Why a quote would be offered as discrepant, as (kind, detail): ("word", its first
+    pushback word), ("tension", the tensions also coded on its segment), or ("", "")."""
     pushback = CONTRAST.search(quote)
     if pushback:
-        return f"qualifies or pushes back (“{pushback.group(0)}”)"
+        return "word", pushback.group(0)
     tensions = ev.pairs[(ev.pairs["segment_id"] == segment_id)]["theme_id"]
     labels = ev.themes.set_index("theme_id").reindex(tensions)
     labels = labels[labels["family"].fillna("").str.lower().str.contains(tension_family)]
-    return "also voices a tension: " + "; ".join(labels["label"]) if len(labels) else ""
+    return ("tension", "; ".join(labels["label"])) if len(labels) else ("", "")
+
+
+def discrepancy_note(quote: str, segment_id: str, ev: Evidence, tension_family: str) -> str:
+    """The note under a discrepant quote: the automatic flag that chose it."""
+    kind, detail = discrepancy_flag(quote, segment_id, ev, tension_family)
+    if kind == "word":
+        return f"flagged automatically by the word “{detail}”: it may qualify or push back"
+    return f"also voices a tension: {detail}" if kind else ""
 
 
 def add_quote(doc: Doc, row: dict, ev: Evidence, theme: dict, kind: str,
@@ -268,21 +284,24 @@ def theme_section(doc: Doc, row: dict, ev: Evidence, params, voices: Voices | No
 
 def no_discrepant(support: list[dict], ev: Evidence, row: dict, tension_family: str) -> str:
     """The sentence that closes a theme without discrepant quotes. It must not say that
-    nothing qualifies the theme when a supporting quote above does: its pushback words (or,
-    for a theme that is not a tension, the tension it also voices) are named instead."""
+    nothing qualifies the theme when a supporting quote above carries a flag: its pushback
+    word (or, for a theme that is not a tension, the tension it also voices) is named."""
     tension = str(row["theme_id"]) in _tension_ids(ev, tension_family)
     flagged = []
     for q in support:
         # The whole segment, as for the discrepant candidates: a pushback word just outside
         # the excerpt still qualifies what the speaker said.
         text = str(ev.segments.loc[q["segment_id"], "text"])
-        note = discrepancy_note(text, q["segment_id"], ev, tension_family.lower())
-        if note and (not tension or CONTRAST.search(text)):
-            flagged.append(f"{q['citation_id']} {note}")
+        kind, detail = discrepancy_flag(text, q["segment_id"], ev, tension_family.lower())
+        if kind == "word":
+            flagged.append(f"{q['citation_id']} (the word “{detail}”)")
+        elif kind and not tension:
+            flagged.append(f"{q['citation_id']} (also voices a tension: {detail})")
     if not flagged:
         return "No discrepant or qualifying evidence among the coded segments."
-    return ("No other coded segment is flagged as discrepant or qualifying; of the segments "
-            "quoted above, " + "; ".join(flagged) + ".")
+    return ("No other coded segment is flagged as discrepant or qualifying. Of the segments "
+            "quoted above, these carry an automatic flag and may qualify the theme: "
+            + "; ".join(flagged) + ".")
 
 
 def _tension_ids(ev: Evidence, tension_family: str) -> set[str]:

@@ -16,7 +16,7 @@ from pipeline.core.errors import InputError, Problem
 from pipeline.core.inputs import InputFiles
 from pipeline.member import effective, load_rounds, read_interpretations
 from pipeline.stages.cases.cross_case import category_note, cross_case_doc, quote_balance
-from pipeline.stages.cases.evidence import Evidence, evidence_basis, theme_section
+from pipeline.stages.cases.evidence import FLAGS, Evidence, evidence_basis, theme_section
 from pipeline.stages.cases.member import THEME_COLUMNS, Voices
 from pipeline.stages.cases.params import CaseParams
 from pipeline.stages.cases.review_doc import suggestions_doc
@@ -31,7 +31,7 @@ def _profile(doc: Doc, site: dict, ev: Evidence) -> None:
     doc.paragraph("A case-summary skeleton generated from the coded evidence: counts, verbatim "
                   "quotes with their citations, and discrepant evidence. The interpretation is "
                   "the researcher's to write.")
-    doc.paragraph(evidence_basis(ev))
+    doc.paragraph(f"{evidence_basis(ev)} {FLAGS}")
     doc.heading("Profile", 2)
     doc.bullet("; ".join(attrs) if attrs else "no attributes recorded")
     roles = people["role"].value_counts().sort_index()

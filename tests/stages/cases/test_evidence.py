@@ -315,9 +315,9 @@ def test_a_tension_theme_needs_a_contrast_word_to_be_discrepant(ev: Evidence) ->
                       "the generated synthesis above stands in for it."),
         ("quote", "D2"),
         ("quote", "P2"),
-        ("paragraph", "No other coded segment is flagged as discrepant or qualifying; of the "
-                      "segments quoted above, O1_Director#1_5.4 qualifies or pushes back "
-                      "(“never”)."),
+        ("paragraph", "No other coded segment is flagged as discrepant or qualifying. Of the "
+                      "segments quoted above, these carry an automatic flag and may qualify the "
+                      "theme: O1_Director#1_5.4 (the word “never”)."),
     ]
 
 
@@ -331,9 +331,10 @@ def test_quoted_support_voicing_a_tension_is_named_when_no_other_segment_qualifi
     theme_section(doc, _row(ev, "O2", "code:voice"), ev, _params())
     assert _kinds(doc)[3:] == [
         ("quote", "Q1"),
-        ("paragraph", "No other coded segment is flagged as discrepant or qualifying; of the "
-                      "segments quoted above, O2_Teacher#1_5.5 also voices a tension: "
-                      "Sustainability after funding ends."),
+        ("paragraph", "No other coded segment is flagged as discrepant or qualifying. Of the "
+                      "segments quoted above, these carry an automatic flag and may qualify the "
+                      "theme: O2_Teacher#1_5.5 (also voices a tension: Sustainability after "
+                      "funding ends)."),
     ]
 
 
@@ -430,7 +431,8 @@ def test_discrepant_quotes_say_why(ev: Evidence) -> None:
     doc = Doc("O1")
     theme_section(doc, _row(ev, "O1", "code:voice"), ev, _params())
     assert doc.quotes[-1]["kind"] == "discrepant"
-    assert doc.quotes[-1]["note"] == "qualifies or pushes back (“but”)"
+    assert doc.quotes[-1]["note"] == ("flagged automatically by the word “but”: it may "
+                                      "qualify or push back")
     assert all(q["note"] for q in doc.quotes)
 
 

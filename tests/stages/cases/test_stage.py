@@ -35,6 +35,9 @@ def test_o3_reads_as_a_case_study_skeleton(shipped_project: Path) -> None:
            "1 Teacher)" in text
     assert 5 <= text.count("\n### ") <= 9   # at most 6 codebook themes and 3 categories
     assert text.count("Discrepant or qualifying evidence:") >= 5
+    # The flags are a word list: the summary says so, and each flagged quote names its word.
+    assert "Discrepant or qualifying evidence is flagged automatically" in text
+    assert "<sub>flagged automatically by the word “" in text
     assert "![Share of participants voicing each theme, by site]" \
            "(../figures/site_theme_heatmap.png)" in text
     assert (shipped_project / "outputs" / "figures" / "site_theme_heatmap.png").is_file()
