@@ -271,7 +271,6 @@ def theme_section(doc: Doc, row: dict, ev: Evidence, params, voices: Voices | No
                           params.quotes_per_theme, set())
     for r in chosen:
         add_quote(doc, r, ev, row, "support", params.quote_max_words)
-    support = doc.quotes[len(doc.quotes) - len(chosen):]
     discrepant = _discrepant(ranked, chosen, ev, row, params)
     if discrepant:
         doc.paragraph("Discrepant or qualifying evidence:")
@@ -279,48 +278,48 @@ def theme_section(doc: Doc, row: dict, ev: Evidence, params, voices: Voices | No
             add_quote(doc, r, ev, row, "discrepant", params.quote_max_words,
                       params.tension_family)
     else:
-        doc.paragraph(no_discrepant(support, ev, row, params.tension_family))
+        doc.paragraph(no_discrepant(chosen, ev, row, params.tension_family))
 
 
-def no_discrepant(support: list[dict], ev: Evidence, row: dict, tension_family: str) -> str:
+def no_discrepant(chosen: list[dict], ev: Evidence, row: dict, tension_family: str) -> str:
     """The sentence that closes a theme without discrepant quotes. It must not say that
-    nothing qualifies the theme when a supporting quote above carries a flag: its pushback
-    word (or, for a theme that is not a tension, the tension it also voices) is named."""
-    tension = str(row["theme_id"]) in _tension_ids(ev, tension_family)
-    flagged = []
-    for q in support:
-        # The whole segment, as for the discrepant candidates: a pushback word just outside
-        # the excerpt still qualifies what the speaker said.
-        text = str(ev.segments.loc[q["segment_id"], "text"])
-        kind, detail = discrepancy_flag(text, q["segment_id"], ev, tension_family.lower())
-        if kind == "word":
-            flagged.append(f"{q['citation_id']} (the word “{detail}”)")
-        elif kind and not tension:
-            flagged.append(f"{q['citation_id']} (also voices a tension: {detail})")
-    if not flagged:
+    nothing qualifies the theme when a supporting quote above carries a flag (the same
+    flags as discrepant candidates): those quotes are named, each with its flag."""
+    ids = pd.Series([r["segment_id"] for r in chosen], dtype=object)
+    named = []
+    for seg_id in ids[_flagged(ids, ev, row, tension_family)]:
+        seg = ev.segments.loc[seg_id]
+        kind, detail = discrepancy_flag(seg["text"], seg_id, ev, tension_family.lower())
+        why = f"the word “{detail}”" if kind == "word" else f"also voices a tension: {detail}"
+        named.append(f"{seg['citation_id']} ({why})")
+    if not named:
         return "No discrepant or qualifying evidence among the coded segments."
     return ("No other coded segment is flagged as discrepant or qualifying. Of the segments "
             "quoted above, these carry an automatic flag and may qualify the theme: "
-            + "; ".join(flagged) + ".")
+            + "; ".join(named) + ".")
 
 
-def _tension_ids(ev: Evidence, tension_family: str) -> set[str]:
-    return set(ev.themes.loc[ev.themes["family"].str.lower().str.contains(
+def _flagged(segment_ids: pd.Series, ev: Evidence, row: dict, tension_family: str
+            ) -> pd.Series:
+    """Which of the theme's segments carry a discrepancy flag: a pushback word ("but", "I
+    don't think"...) anywhere in the segment, or, unless the theme is itself a tension, a
+    tension coded on it."""
+    tension_ids = set(ev.themes.loc[ev.themes["family"].str.lower().str.contains(
         tension_family.lower()), "theme_id"])
+    tense = (set() if row["theme_id"] in tension_ids
+             else set(ev.pairs.loc[ev.pairs["theme_id"].isin(tension_ids), "segment_id"]))
+    texts = ev.segments["text"]
+    return segment_ids.map(lambda s: bool(CONTRAST.search(texts[s])) or s in tense
+                           ).astype(bool)
 
 
 def _discrepant(ranked: pd.DataFrame, chosen: list[dict], ev: Evidence, row: dict,
                 params) -> list[dict]:
-    """Segments of the theme that push back ("but", "I don't think"...) or also voice a
-    tension, from people not quoted above where possible."""
+    """Flagged segments of the theme (`_flagged`), from people not quoted above where
+    possible."""
     used = {r["segment_id"] for r in chosen}
     pool = ranked[~ranked["segment_id"].isin(used)]
-    texts = ev.segments["text"]
-    tension_ids = _tension_ids(ev, params.tension_family)
-    is_tension = row["theme_id"] in tension_ids
-    tense = set(ev.pairs.loc[ev.pairs["theme_id"].isin(tension_ids), "segment_id"])
-    flagged = pool[pool["segment_id"].map(lambda s: bool(CONTRAST.search(texts[s]))
-                                          or (not is_tension and s in tense))]
+    flagged_pool = pool[_flagged(pool["segment_id"], ev, row, params.tension_family)]
     people = {r["participant_id"] for r in chosen}
-    fresh = pick_diverse(flagged, params.discrepant_per_theme, people)
-    return fresh or pick_diverse(flagged, params.discrepant_per_theme, set())
+    fresh = pick_diverse(flagged_pool, params.discrepant_per_theme, people)
+    return fresh or pick_diverse(flagged_pool, params.discrepant_per_theme, set())
