@@ -123,6 +123,15 @@ def test_no_segment_text_is_repeated(small: tuple[Path, bc.CorpusInfo]) -> None:
     assert segments["text"].str.casefold().duplicated().mean() < 0.001
 
 
+def test_no_segment_cuts_a_transcribers_note(small: tuple[Path, bc.CorpusInfo]) -> None:
+    # The generated speech is full of "[laughs]", "[inaudible]" and "(pause)" after a full
+    # stop: before segment kept notes whole, about one long-turn segment in ten ended "... ["
+    text = _segments(small[0])["text"]
+    assert text.str.contains(r"\. \[\w", regex=True).sum() > 100  # notes after full stops
+    assert not text.map(lambda t: t.count("[") != t.count("]")
+                        or t.count("(") != t.count(")")).any()
+
+
 def _growth(root: Path, order: list[str]) -> list[int]:
     """Distinct words in the first 1/32, 1/16 ... 1/1 of the corpus's words, in plan order."""
     docs, _ = _read(root)

@@ -18,6 +18,7 @@ from pipeline.core.cache import Cache, no_cache
 from pipeline.core.parallel import SERIAL, Serial, cached_map
 from pipeline.nlp.pipelines import content_lemmas, fast_nlp
 from pipeline.stages.segment.params import SegmentParams
+from pipeline.stages.segment.sentences import sentences
 
 
 def windows(sent_words: list[int], max_words: int) -> list[tuple[int, int]]:
@@ -48,7 +49,9 @@ def segment_transcript(text: str, turns: list[dict], nlp, params: SegmentParams)
     docs = nlp.pipe((text[t["start_char"]:t["end_char"]] for t in turns),
                     batch_size=params.batch_size, disable=["lemmatizer"])
     for t, doc in zip(turns, docs):
-        sents = [s for s in doc.sents if any(not tok.is_punct and not tok.is_space for tok in s)]
+        # Sentences that keep transcribers' notes whole (`sentences`), without empty ones.
+        sents = [s for s in sentences(doc)
+                 if any(not tok.is_punct and not tok.is_space for tok in s)]
         words = [sum(1 for tok in s if not tok.is_punct and not tok.is_space) for s in sents]
         for k, (a, b) in enumerate(windows(words, params.max_words), 1):
             span = doc[sents[a].start:sents[b - 1].end]
