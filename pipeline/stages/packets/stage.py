@@ -96,8 +96,23 @@ def site_items(site: str, round_no: int, rows: pd.DataFrame, quotes: pd.DataFram
     return items
 
 
-def packet_doc(site: str, round_no: int, items: pd.DataFrame) -> Doc:
-    """The packet as document blocks: instructions, then each theme with its items."""
+def quote_note(item: dict, tension_segments: set[str], tension: set[str]) -> str:
+    """What a packet says a quote is. The case summary offers a quote as discrepant on an
+    automatic flag (a word such as "but", or a tension coded on the same segment); the
+    word is no researcher's reading, so participants are told only what the team coded."""
+    if item["source"] == "support":
+        return "supporting quote"
+    if item["segment_id"] in tension_segments and item["theme_id"] not in tension:
+        return "another quote coded to this theme, which the team also coded as a tension"
+    return "another quote coded to this theme"
+
+
+def packet_doc(site: str, round_no: int, items: pd.DataFrame,
+               tension_segments: set[str] = frozenset(), tension: set[str] = frozenset()
+               ) -> Doc:
+    """The packet as document blocks: instructions, then each theme with its items.
+    `tension_segments`: segments with a confirmed tension coding; `tension`: the tension
+    themes (see `quote_note`)."""
     doc = Doc(site)
     doc.heading(f"Member check: site {site}, round {round_no}", 1)
     doc.paragraph(f"This packet is for the member-check session of site {site}. It holds the "
@@ -116,8 +131,7 @@ def packet_doc(site: str, round_no: int, items: pd.DataFrame) -> Doc:
                 doc.quote(it["text"], citation_id=it["citation_id"], locator=it["locator"],
                           segment_id=it["segment_id"], start_char=it["start_char"],
                           end_char=it["end_char"], note=f"Item {it['item_id']}: "
-                          f"{it['role']}, " + ("supporting quote" if it["source"] == "support"
-                                               else "a quote that qualifies the theme"))
+                          f"{it['role']}, {quote_note(it, tension_segments, tension)}")
             elif it["kind"] == "theme":
                 doc.paragraph(f"[{it['item_id']}] Theme. {it['text']}")
             else:
@@ -154,7 +168,7 @@ def run(case_themes: pd.DataFrame, case_quotes: pd.DataFrame, segment_themes: pd
     words = table["text"].map(critical_words)
     table["critical_words"] = words.map("; ".join)
     table["critical"] = table["critical"].astype(bool) | words.map(bool)
-    docs = [packet_doc(site, int(part["round"].iloc[0]), part)
+    docs = [packet_doc(site, int(part["round"].iloc[0]), part, tense, tension)
             for site, part in table.groupby("site", sort=False)]
     blocks = pd.DataFrame([b for d in docs for b in d.blocks], columns=BLOCK_COLUMNS)
     return {"packet_items": table, "packet_blocks": blocks}, rounds.problems

@@ -12,6 +12,8 @@ from pipeline.stages.packets.stage import (
     chosen_themes,
     confirmed_quotes,
     descriptions,
+    packet_doc,
+    quote_note,
     site_items,
 )
 from tests.checks import names_in, shipped_keep, shipped_names
@@ -84,6 +86,32 @@ def test_items_come_in_packet_order_with_critical_flags() -> None:
     assert [i["source"] for i in items if i["kind"] == "quote"] == [
         "support", "discrepant", "support"]
     assert {i["site"] for i in items} == {"O1"}
+
+
+def test_a_quote_flagged_automatically_is_not_called_qualifying_to_participants() -> None:
+    """The case summary offers a quote as discrepant on a word such as "but": no researcher
+    judged that, so the packet says only what the team coded."""
+    def item(segment_id: str, source: str, theme_id: str = "code:b") -> dict:
+        return {"source": source, "segment_id": segment_id, "theme_id": theme_id}
+    tense, tension = {"s9"}, {"code:a"}
+    assert quote_note(item("s1", "support"), tense, tension) == "supporting quote"
+    assert quote_note(item("s1", "discrepant"), tense, tension) == \
+        "another quote coded to this theme"
+    assert quote_note(item("s9", "discrepant"), tense, tension) == \
+        "another quote coded to this theme, which the team also coded as a tension"
+    # a tension theme's own quote is not "also" a tension
+    assert quote_note(item("s9", "discrepant", "code:a"), tense, tension) == \
+        "another quote coded to this theme"
+    quotes = confirmed_quotes(_quotes(), SEGMENT_THEMES, THEMES)
+    rows = chosen_themes(_case_themes(), quotes, THEMES, CATEGORIES, PacketParams())
+    items = pd.DataFrame(site_items("O1", 1, rows[rows["site"] == "O1"],
+                                    quotes[quotes["site"] == "O1"],
+                                    descriptions(THEMES, CATEGORIES), set(), set(), 4))
+    notes = [b["note"] for b in packet_doc("O1", 1, items).blocks if b["note"]]
+    assert notes == ["Item O1-R1-Q01: Teacher, supporting quote",
+                     "Item O1-R1-Q02: Teacher, another quote coded to this theme",
+                     "Item O1-R1-Q03: Teacher, supporting quote"]
+    assert not any("qualif" in n for n in notes)
 
 
 # ------------------------------------------------------------------ the shipped corpus (slow)
