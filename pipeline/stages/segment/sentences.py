@@ -10,6 +10,10 @@ inside a bracketed note.
 """
 from __future__ import annotations
 
+import re
+
+import numpy as np
+from spacy.attrs import SENT_START
 from spacy.tokens import Doc, Span
 
 PAIRS = {"[": "]", "(": ")", "{": "}"}
@@ -17,35 +21,66 @@ CLOSERS = {v: k for k, v in PAIRS.items()}
 # A bracket pair longer than this is not a note (a stray bracket, or a bracketed passage):
 # boundaries inside it stay, so a long turn can still be split into windows.
 MAX_NOTE_TOKENS = 50
+_BRACKET = re.compile(r"[\[\](){}]")
+
+
+def _brackets(doc: Doc, text: str | None = None) -> list[tuple[int, str]]:
+    """(token index, bracket) of every token that is one bracket, found in the text (`text`:
+    the doc's text when the caller has it; `doc.text` joins every token again). Token
+    objects are avoided: a Python loop over them cost as much as spaCy's tokenizer."""
+    out = []
+    for m in _BRACKET.finditer(doc.text if text is None else text):
+        span = doc.char_span(m.start(), m.end())  # None unless the bracket is a token
+        if span is not None and len(span) == 1:
+            out.append((span.start, m.group()))
+    return out
+
+
+def _notes(brackets: list[tuple[int, str]]) -> list[tuple[int, int]]:
+    """(opening, closing) token indices of each short matched pair."""
+    open_at: dict[str, list[int]] = {k: [] for k in PAIRS}
+    notes = []
+    for i, ch in brackets:
+        if ch in PAIRS:
+            open_at[ch].append(i)
+        elif open_at[CLOSERS[ch]]:
+            start = open_at[CLOSERS[ch]].pop()
+            if i - start <= MAX_NOTE_TOKENS:
+                notes.append((start, i))
+    return notes
 
 
 def inside_notes(doc: Doc) -> list[bool]:
     """Per token: whether it lies after the opening bracket of a short matched pair, up to
     and including its closing bracket (where no sentence may start)."""
     inside = [False] * len(doc)
-    open_at: dict[str, list[int]] = {k: [] for k in PAIRS}
-    for tok in doc:
-        if tok.text in PAIRS:
-            open_at[tok.text].append(tok.i)
-        elif tok.text in CLOSERS and open_at[CLOSERS[tok.text]]:
-            start = open_at[CLOSERS[tok.text]].pop()
-            if tok.i - start <= MAX_NOTE_TOKENS:
-                inside[start + 1:tok.i + 1] = [True] * (tok.i - start)
+    for a, b in _notes(_brackets(doc)):
+        inside[a + 1:b + 1] = [True] * (b - a)
     return inside
 
 
-def sentences(doc: Doc) -> list[Span]:
+def sentences(doc: Doc, text: str | None = None) -> list[Span]:
     """The doc's sentences, with each opening bracket moved to the sentence it opens and no
-    boundary inside a note. Together they still cover the doc, in order."""
+    boundary inside a note. Together they still cover the doc, in order. `text`: the text
+    the doc was made from, when the caller has it (faster than `doc.text`)."""
     if not len(doc):
         return []
-    inside = inside_notes(doc)
+    brackets = _brackets(doc, text)
+    if not brackets:
+        return list(doc.sents)
+    openers = {i for i, ch in brackets if ch in PAIRS}
+    blocked = np.zeros(len(doc) + 1, dtype=bool)
+    for a, b in _notes(brackets):
+        blocked[a + 1:b + 1] = True
+    # The sentencizer's boundaries, read as an array rather than as Span objects.
+    found = np.flatnonzero(doc.to_array([SENT_START]).ravel() == 1).tolist()
     starts = []
-    for sent in doc.sents:
-        s = sent.start
-        while s > 0 and doc[s - 1].text in PAIRS:  # "time. [" + "laughs]": "[" goes on
+    for s in found:
+        while s - 1 in openers:  # "time. [" + "laughs]": the "[" goes on
             s -= 1
-        if s == 0 or not inside[s]:
+        if s == 0 or not blocked[s]:
             starts.append(s)
     starts = sorted(set(starts) | {0})
+    if starts == found:  # nothing moved: spaCy's own spans
+        return list(doc.sents)
     return [doc[a:b] for a, b in zip(starts, [*starts[1:], len(doc)]) if a < b]

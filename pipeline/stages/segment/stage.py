@@ -50,7 +50,7 @@ def segment_transcript(text: str, turns: list[dict], nlp, params: SegmentParams)
                     batch_size=params.batch_size, disable=["lemmatizer"])
     for t, doc in zip(turns, docs):
         # Sentences that keep transcribers' notes whole (`sentences`), without empty ones.
-        sents = [s for s in sentences(doc)
+        sents = [s for s in sentences(doc, text[t["start_char"]:t["end_char"]])
                  if any(not tok.is_punct and not tok.is_space for tok in s)]
         words = [sum(1 for tok in s if not tok.is_punct and not tok.is_space) for s in sents]
         for k, (a, b) in enumerate(windows(words, params.max_words), 1):

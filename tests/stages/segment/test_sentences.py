@@ -61,3 +61,10 @@ def test_no_segment_window_cuts_a_note() -> None:
         assert chunk.startswith("The district") or chunk.startswith("[laughs] The district")
         assert chunk.endswith("[laughs]") or chunk.endswith("project.")
         assert chunk.count("[") == chunk.count("]")
+
+
+def test_given_the_text_it_finds_the_same_sentences() -> None:
+    text = "One. [laughs] Two (pause) three. [inaudible. x] Four. And {five}."
+    doc = fast_nlp("en")(text)
+    assert [s.text for s in sentences(doc, text)] == [s.text for s in sentences(doc)] == [
+        "One.", "[laughs] Two (pause) three.", "[inaudible. x] Four.", "And {five}."]
