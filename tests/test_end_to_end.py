@@ -115,6 +115,10 @@ def test_suggestions_stand_apart_with_their_reliability(fixture_project: Path,
     assert s["priority"].tolist() == list(range(1, 8))
     # keywords agree with ana on every segment she read (funding twice, collaboration once)
     assert s.set_index("code_id")["reliability"].dropna().eq(1.0).all()
+    # with its interval, wherever one could be computed
+    both = s.dropna(subset=["reliability_low", "reliability_high"])
+    assert ((both["reliability_low"] <= both["reliability"])
+            & (both["reliability"] <= both["reliability_high"])).all()
     text = (fixture_project / "outputs" / "suggestions.md").read_text(encoding="utf-8")
     assert text.startswith("# Machine suggestions to review\n\n7 suggestions on 7 segments")
 

@@ -16,6 +16,16 @@ def plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
+def kappa_text(kappa: float, low: float = float("nan"), high: float = float("nan")) -> str:
+    """'κ 0.36 (95% interval 0.14 to 0.50)': a code's measured reliability with its interval
+    (a bare κ when none could be computed), or 'not measured'."""
+    if kappa != kappa:  # NaN
+        return "not measured"
+    if low != low or high != high:
+        return f"κ {kappa:.2f}"
+    return f"κ {kappa:.2f} (95% interval {low:.2f} to {high:.2f})"
+
+
 class Doc:
     def __init__(self, name: str):
         self.name = name

@@ -135,7 +135,7 @@ STAGES: tuple[Stage, ...] = (
                         "pipeline.render.report_model", "pipeline.render.report_pages",
                         "pipeline.render.report_review", "pipeline.render.params",
                         "pipeline.render.templates.report", "pipeline.study",
-                        "pipeline.core.csvio", *_MEMBER),
+                        "pipeline.core.csvio", "pipeline.core.blocks", *_MEMBER),
           render=True, description="the browsable HTML report: pages linked to the passages"),
 )
 

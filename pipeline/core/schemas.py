@@ -174,6 +174,8 @@ SCHEMAS["suggestions"] = {
     "score": (F, "strongest score among them"),
     "evidence": (S, "matched or shared terms"),
     "reliability": (F, "kappa of the code's keyword+similarity coding on read segments"),
+    "reliability_low": (F, "lower end of its 95% bootstrap interval (segments resampled)"),
+    "reliability_high": (F, "upper end of that interval"),
     "uncertainty": (F, "1 = the model cannot tell, 0 = it is sure"),
     "citation_id": (S, "interview"),
     "site": (S, "site"),

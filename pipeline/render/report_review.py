@@ -7,6 +7,7 @@ import re
 
 import pandas as pd
 
+from pipeline.core.blocks import kappa_text
 from pipeline.render.report_links import nest, records, turn_spans
 from pipeline.render.report_model import Book, grouped
 
@@ -72,13 +73,12 @@ def suggestions(book: Book, limit: int = 1000) -> Page:
         quote = book.segment_quote(s["segment_id"])
         if quote is None:
             continue
-        reliability = s["reliability"]
         rows.append(quote | {
             "priority": int(s["priority"]), "code_id": s["code_id"],
             "code": book.code_label.get(s["code_id"], s["code_id"]), "sources": s["sources"],
             "score": f"{float(s['score']):.2f}", "evidence": _text(s["evidence"]),
-            "reliability": "not measured" if pd.isna(reliability)
-            else f"κ {float(reliability):.2f}"})
+            "reliability": kappa_text(float(s["reliability"]), float(s["reliability_low"]),
+                                      float(s["reliability_high"]))})
     codes = sorted({(r["code_id"], r["code"]) for r in rows}, key=lambda c: c[1].lower())
     return "suggestions.html", "suggestions.html", {
         "title": "Machine suggestions awaiting review", "rows": rows, "code_options": codes,

@@ -6,7 +6,7 @@ import json
 import pandas as pd
 import pytest
 
-from pipeline.core.blocks import BLOCK_COLUMNS, Doc
+from pipeline.core.blocks import BLOCK_COLUMNS, Doc, kappa_text
 
 NO_CITE = {"citation_id": "", "locator": "", "segment_id": "", "start_char": -1,
            "end_char": -1, "note": ""}
@@ -121,3 +121,10 @@ def test_blocks_make_a_frame_with_the_block_columns() -> None:
     assert list(frame.columns) == BLOCK_COLUMNS
     assert frame["start_char"].tolist() == [-1, 3]
     assert frame["end_char"].tolist() == [-1, 4]
+
+
+def test_a_kappa_is_shown_with_its_interval_when_there_is_one() -> None:
+    nan = float("nan")
+    assert kappa_text(0.3617, 0.1421, 0.5039) == "κ 0.36 (95% interval 0.14 to 0.50)"
+    assert kappa_text(0.36, nan, nan) == "κ 0.36"
+    assert kappa_text(nan) == "not measured"

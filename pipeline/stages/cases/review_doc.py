@@ -5,14 +5,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pipeline.core.blocks import Doc, plural
+from pipeline.core.blocks import Doc, kappa_text, plural
 from pipeline.stages.cases.quotes import excerpt
 
 PER_SITE = 5
-
-
-def _kappa(value: float) -> str:
-    return "not measured" if pd.isna(value) else f"κ {value:.2f}"
 
 
 def suggestions_doc(suggestions: pd.DataFrame, codes: pd.DataFrame, segments: pd.DataFrame,
@@ -25,7 +21,8 @@ def suggestions_doc(suggestions: pd.DataFrame, codes: pd.DataFrame, segments: pd
                   f"accepted. `qda review prepare` writes them, in this order, to a review "
                   f"sheet; `qda review ingest` records the decisions. Reliability is the "
                   f"agreement (Cohen's κ) of the code's automatic coding with the researchers "
-                  f"on the segments they read.")
+                  f"on the segments they read, with its 95% bootstrap interval: a wide "
+                  f"interval means few segments to judge by.")
     if suggestions.empty:
         return doc
     labels = codes.set_index("code_id")["label"]
@@ -34,10 +31,12 @@ def suggestions_doc(suggestions: pd.DataFrame, codes: pd.DataFrame, segments: pd
         mine = suggestions[suggestions["site"] == site]
         doc.heading(f"{site}: {plural(len(mine), 'suggestion')}", 2)
         per_code = (mine.groupby("code_id").agg(n=("segment_id", "size"),
-                                                kappa=("reliability", "first"))
+                                                kappa=("reliability", "first"),
+                                                low=("reliability_low", "first"),
+                                                high=("reliability_high", "first"))
                     .sort_values(["n", "code_id"], ascending=[False, True]))
         doc.table([["Code", "Suggestions", "Reliability"]] + [
-            [str(labels.get(c, c)), str(int(r.n)), _kappa(r.kappa)]
+            [str(labels.get(c, c)), str(int(r.n)), kappa_text(r.kappa, r.low, r.high)]
             for c, r in per_code.iterrows()])
         for r in mine.sort_values("priority").head(PER_SITE).itertuples():
             text, start = segs.at[r.segment_id, "text"], int(segs.at[r.segment_id,

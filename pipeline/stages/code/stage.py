@@ -233,12 +233,13 @@ def _codings(confirmed: pd.DataFrame, auto: pd.DataFrame, segments: pd.DataFrame
     return rows.join(info, on="segment_id")
 
 
-def _reliability(measured: pd.DataFrame) -> dict[str, float]:
+def _reliability(measured: pd.DataFrame) -> dict[str, tuple[float, float, float]]:
     """Per code: kappa of its keyword+similarity suggestions on the segments researchers
-    read (what a reviewer should weigh a suggestion by)."""
+    read (what a reviewer should weigh a suggestion by), with its 95% bootstrap interval."""
     rows = measured[(measured["comparison"] == "auto:pattern+similarity")
                     & (measured["level"] == "code")]
-    return dict(zip(rows["code_id"], rows["kappa"]))
+    return {c: (k, lo, hi) for c, k, lo, hi in zip(
+        rows["code_id"], rows["kappa"], rows["kappa_low"], rows["kappa_high"])}
 
 
 def _keyword_note(book: Codebook) -> list[Problem]:

@@ -14,8 +14,8 @@ import pandas as pd
 from pipeline.codebook.review import suggestion_id
 
 SUGGESTION_COLUMNS = ["suggestion_id", "priority", "segment_id", "code_id", "sources", "score",
-                      "evidence", "reliability", "uncertainty", "citation_id", "site", "role",
-                      "locator", "n_words"]
+                      "evidence", "reliability", "reliability_low", "reliability_high",
+                      "uncertainty", "citation_id", "site", "role", "locator", "n_words"]
 
 
 def _grouped(auto: pd.DataFrame) -> pd.DataFrame:
@@ -64,9 +64,11 @@ def _uncertainty(table: pd.DataFrame, probs: pd.DataFrame, thresholds: dict[str,
 
 
 def suggestions(auto: pd.DataFrame, confirmed: pd.DataFrame, reviews: pd.DataFrame,
-                segments: pd.DataFrame, reliability: dict[str, float], probs: pd.DataFrame,
+                segments: pd.DataFrame, reliability: dict[str, tuple[float, float, float]],
+                probs: pd.DataFrame,
                 thresholds: dict[str, float]) -> pd.DataFrame:
-    """One row per (segment, code) suggested and not yet decided, in review order."""
+    """One row per (segment, code) suggested and not yet decided, in review order.
+    `reliability`: per code, kappa of its automatic coding and the 95% interval of it."""
     table = _grouped(auto)
     decided = set(zip(confirmed["segment_id"], confirmed["code_id"])) | set(
         zip(reviews["segment_id"], reviews["code_id"]))
@@ -79,7 +81,10 @@ def suggestions(auto: pd.DataFrame, confirmed: pd.DataFrame, reviews: pd.DataFra
     table = table.join(info, on="segment_id")
     table["suggestion_id"] = [suggestion_id(s, c) for s, c in zip(table["segment_id"],
                                                                   table["code_id"])]
-    table["reliability"] = table["code_id"].map(reliability).astype(float)
+    nan = (float("nan"),) * 3
+    for i, col in enumerate(("reliability", "reliability_low", "reliability_high")):
+        table[col] = [reliability.get(c, nan)[i] for c in table["code_id"]]
+        table[col] = table[col].astype(float)
     table["uncertainty"] = _uncertainty(table, probs, thresholds) if len(table) else []
     table["priority"] = _priority(table, confirmed)
     return table.sort_values("priority").reset_index(drop=True)[SUGGESTION_COLUMNS]
