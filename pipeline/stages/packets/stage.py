@@ -102,9 +102,12 @@ def quote_note(item: dict, tension_segments: set[str], tension: set[str]) -> str
     word is no researcher's reading, so participants are told only what the team coded."""
     if item["source"] == "support":
         return "supporting quote"
+    # An accepted category's segments were put there by comparison, not coded.
+    where = ("in this category" if str(item["theme_id"]).startswith("category:")
+             else "coded to this theme")
     if item["segment_id"] in tension_segments and item["theme_id"] not in tension:
-        return "another quote coded to this theme, which the team also coded as a tension"
-    return "another quote coded to this theme"
+        return f"another quote {where}, which the team also coded as a tension"
+    return f"another quote {where}"
 
 
 def packet_doc(site: str, round_no: int, items: pd.DataFrame,

@@ -99,6 +99,8 @@ def test_a_quote_flagged_automatically_is_not_called_qualifying_to_participants(
         "another quote coded to this theme"
     assert quote_note(item("s9", "discrepant"), tense, tension) == \
         "another quote coded to this theme, which the team also coded as a tension"
+    assert quote_note(item("s1", "discrepant", "category:X-1"), tense, tension) == \
+        "another quote in this category"
     # a tension theme's own quote is not "also" a tension
     assert quote_note(item("s9", "discrepant", "code:a"), tense, tension) == \
         "another quote coded to this theme"
