@@ -187,7 +187,8 @@ def discrepancy_note(quote: str, segment_id: str, ev: Evidence, tension_family: 
 
 
 def add_quote(doc: Doc, row: dict, ev: Evidence, theme: dict, kind: str,
-              max_words: int, tension_family: str = "tension") -> None:
+              max_words: int, tension_family: str = "tension") -> str:
+    """Quote the row's segment (an excerpt of it) under the theme; the quoted text."""
     seg = ev.segments.loc[row["segment_id"]]
     # A discrepant quote must keep the words that make it discrepant.
     pushback = CONTRAST.search(seg["text"]) if kind == "discrepant" else None
@@ -201,6 +202,7 @@ def add_quote(doc: Doc, row: dict, ev: Evidence, theme: dict, kind: str,
               segment_id=row["segment_id"], start_char=start, end_char=end, note=note,
               theme_id=theme["theme_id"], kind=kind, participant_id=row["participant_id"],
               role=row["role"], site=row["site"])
+    return text
 
 
 def _once(row: dict) -> str:
@@ -269,8 +271,8 @@ def theme_section(doc: Doc, row: dict, ev: Evidence, params, voices: Voices | No
     fresh = ranked[~ranked["segment_id"].isin(doc.used)]
     chosen = pick_diverse(pd.concat([fresh, ranked[ranked["segment_id"].isin(doc.used)]]),
                           params.quotes_per_theme, set())
-    for r in chosen:
-        add_quote(doc, r, ev, row, "support", params.quote_max_words)
+    quoted = {r["segment_id"]: add_quote(doc, r, ev, row, "support", params.quote_max_words)
+              for r in chosen}
     discrepant = _discrepant(ranked, chosen, ev, row, params)
     if discrepant:
         doc.paragraph("Discrepant or qualifying evidence:")
@@ -278,19 +280,28 @@ def theme_section(doc: Doc, row: dict, ev: Evidence, params, voices: Voices | No
             add_quote(doc, r, ev, row, "discrepant", params.quote_max_words,
                       params.tension_family)
     else:
-        doc.paragraph(no_discrepant(chosen, ev, row, params.tension_family))
+        doc.paragraph(no_discrepant(chosen, ev, row, params.tension_family, quoted))
 
 
-def no_discrepant(chosen: list[dict], ev: Evidence, row: dict, tension_family: str) -> str:
+def no_discrepant(chosen: list[dict], ev: Evidence, row: dict, tension_family: str,
+                  quoted: dict[str, str] | None = None) -> str:
     """The sentence that closes a theme without discrepant quotes. It must not say that
     nothing qualifies the theme when a supporting quote above carries a flag (the same
-    flags as discrepant candidates): those quotes are named, each with its flag."""
+    flags as discrepant candidates): those quotes are named, each with its flag.
+    `quoted`: the excerpt shown of each segment; a flag word the reader cannot see in it
+    is said to lie outside the excerpt."""
+    quoted = quoted or {}
     ids = pd.Series([r["segment_id"] for r in chosen], dtype=object)
     named = []
     for seg_id in ids[_flagged(ids, ev, row, tension_family)]:
         seg = ev.segments.loc[seg_id]
         kind, detail = discrepancy_flag(seg["text"], seg_id, ev, tension_family.lower())
-        why = f"the word “{detail}”" if kind == "word" else f"also voices a tension: {detail}"
+        if kind != "word":
+            why = f"also voices a tension: {detail}"
+        elif shown := CONTRAST.search(quoted.get(seg_id, seg["text"])):
+            why = f"the word “{shown.group(0)}”"
+        else:
+            why = f"the word “{detail}”, in its segment outside the quoted excerpt"
         named.append(f"{seg['citation_id']} ({why})")
     if not named:
         return "No discrepant or qualifying evidence among the coded segments."

@@ -394,6 +394,22 @@ def test_a_discrepant_excerpt_keeps_the_qualifying_sentence() -> None:
     assert "Nothing changed at all, but that is how it goes here." in doc.quotes[-1]["quote"]
 
 
+def test_a_flag_word_outside_the_quoted_excerpt_is_said_to_be_there() -> None:
+    # T3 is quoted as support, cut to its "student voice" sentence: its "but" is in the
+    # segment, not in what the reader sees, and the closing sentence says so.
+    ev = _long_discrepant_evidence()
+    doc = Doc("O1")
+    theme_section(doc, _row(ev, "O1", "code:voice"), ev,
+                  _params(quotes_per_theme=2, quote_max_words=10))
+    quote = {q["segment_id"]: q["quote"] for q in doc.quotes}["T3"]
+    assert "but" not in quote
+    assert _kinds(doc)[-1] == (
+        "paragraph", "No other coded segment is flagged as discrepant or qualifying. Of the "
+                     "segments quoted above, these carry an automatic flag and may qualify the "
+                     "theme: O1_Teacher#1_5.2 (the word “but”, in its segment outside the "
+                     "quoted excerpt).")
+
+
 @pytest.mark.parametrize("row, note", [
     ({"source": "auto:pattern; human:okafor; human:marsh", "terms": "x"},
      "coded by marsh, okafor"),
