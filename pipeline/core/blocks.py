@@ -4,6 +4,7 @@ the same content."""
 from __future__ import annotations
 
 import json
+import math
 
 QUOTE_COLUMNS = ["doc", "citation_id", "locator", "segment_id", "start_char", "end_char",
                  "quote", "note", "theme_id", "kind", "participant_id", "role", "site"]
@@ -19,9 +20,9 @@ def plural(n: int, word: str) -> str:
 def kappa_text(kappa: float, low: float = float("nan"), high: float = float("nan")) -> str:
     """'κ 0.36 (95% interval 0.14 to 0.50)': a code's measured reliability with its interval
     (a bare κ when none could be computed), or 'not measured'."""
-    if kappa != kappa:  # NaN
+    if math.isnan(kappa):
         return "not measured"
-    if low != low or high != high:
+    if math.isnan(low) or math.isnan(high):
         return f"κ {kappa:.2f}"
     return f"κ {kappa:.2f} (95% interval {low:.2f} to {high:.2f})"
 

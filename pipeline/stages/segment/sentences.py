@@ -50,13 +50,17 @@ def _notes(brackets: list[tuple[int, str]]) -> list[tuple[int, int]]:
     return notes
 
 
+def _inside(n_tokens: int, notes: list[tuple[int, int]]) -> np.ndarray:
+    inside = np.zeros(n_tokens, dtype=bool)
+    for a, b in notes:
+        inside[a + 1:b + 1] = True
+    return inside
+
+
 def inside_notes(doc: Doc) -> list[bool]:
     """Per token: whether it lies after the opening bracket of a short matched pair, up to
     and including its closing bracket (where no sentence may start)."""
-    inside = [False] * len(doc)
-    for a, b in _notes(_brackets(doc)):
-        inside[a + 1:b + 1] = [True] * (b - a)
-    return inside
+    return _inside(len(doc), _notes(_brackets(doc))).tolist()
 
 
 def sentences(doc: Doc, text: str | None = None) -> list[Span]:
@@ -69,9 +73,7 @@ def sentences(doc: Doc, text: str | None = None) -> list[Span]:
     if not brackets:
         return list(doc.sents)
     openers = {i for i, ch in brackets if ch in PAIRS}
-    blocked = np.zeros(len(doc) + 1, dtype=bool)
-    for a, b in _notes(brackets):
-        blocked[a + 1:b + 1] = True
+    blocked = _inside(len(doc), _notes(brackets))
     # The sentencizer's boundaries, read as an array rather than as Span objects.
     found = np.flatnonzero(doc.to_array([SENT_START]).ravel() == 1).tolist()
     starts = []
